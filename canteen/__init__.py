@@ -1,0 +1,34 @@
+"""The canteen server: app factory."""
+import os
+
+from flask import Flask
+
+from canteen import db_setup  # noqa: F401  (registers the SQLite connection hooks)
+from canteen.config import load_config
+from canteen.extensions import db, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the server app: config, database, API, health check and the placeholder pages."""
+    instance = os.path.abspath(os.environ.get("CANTEEN_INSTANCE_DIR", "instance"))
+    app = Flask(__name__, instance_path=instance)
+    load_config(app, test_config)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
+
+    from canteen import health, pages
+    from canteen.api import register_api
+    from canteen.cli import register_commands
+
+    register_api(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(pages.bp)
+    register_commands(app)
+    return app
+
+
+def _migrations_dir() -> str:
+    """The migrations folder shipped beside the package (installed or in the work tree)."""
+    import migrations
+
+    return os.path.dirname(migrations.__file__)

@@ -1,0 +1,36 @@
+"""The JSON API at ``/api/v1`` for terminals and cashiers, with its OpenAPI 3 document."""
+from flask_smorest import Api
+
+from canteen.api.errors import register_error_handlers
+from canteen.api.schemas import Fen
+
+
+class CanteenApi(Api):
+    """flask-smorest's Api with our error format ``{"error": {"code", "message"}}``."""
+
+    def handle_http_exception(self, error):
+        """JSON errors for the API; other paths keep Flask's own pages."""
+        from canteen.api.errors import http_error_response
+
+        return http_error_response(error)
+
+
+def register_api(app) -> None:
+    """Register every API blueprint and the OpenAPI document at ``/api/v1/openapi.json``."""
+    from canteen.api import auth, cards, cashier, people, shifts, subsidies, taps
+
+    app.config.setdefault("API_TITLE", "Canteen card and payment API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("API_SPEC_OPTIONS", {"components": {"securitySchemes": {
+        "terminalId": {"type": "apiKey", "in": "header", "name": "X-Terminal-Id"},
+        "terminalKey": {"type": "apiKey", "in": "header", "name": "X-Terminal-Key"},
+        "operatorToken": {"type": "http", "scheme": "bearer"},
+    }}})
+    api = CanteenApi(app)
+    api.register_field(Fen, "integer", "int64")
+    for module in (auth, taps, cashier, cards, people, shifts, subsidies):
+        api.register_blueprint(module.blp)
+    register_error_handlers(app)

@@ -1,0 +1,89 @@
+"""Card taps at terminals, keyed charges, balance look-up, today's meals."""
+from flask import jsonify
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from canteen.api.auth import current_operator, current_terminal
+from canteen.api.schemas import ChargeBody, EntriesArgs, TapBody
+from canteen.api.serialize import balances, card_dict, entry_dict, person_dict
+from canteen.api.writes import KEY_PARAMETER, rules, write
+from canteen.clock import local
+from canteen.extensions import db
+from canteen.models import JournalEntry, MealPeriod, MealPrice, utcnow
+from canteen.services.cards import find_card
+from canteen.services.meals import MealCharge, charge_meal, meal_period_at
+
+blp = Blueprint("taps", __name__, url_prefix="/api/v1", description="Card taps and meal charges")
+
+TERMINAL = [{"terminalId": [], "terminalKey": []}]
+TERMINAL_AND_OPERATOR = [{"terminalId": [], "terminalKey": [], "operatorToken": []}]
+
+
+def charge_dict(charge: MealCharge) -> dict:
+    """What a terminal shows and prints after a meal charge."""
+    return {
+        "entry": entry_dict(charge.entry), "person": person_dict(charge.person), "card_uid": charge.card.uid,
+        "meal_period": charge.meal_period.name if charge.meal_period else None, "amount": charge.amount,
+        "from_subsidy": charge.from_subsidy, "from_cash": charge.from_cash,
+        "cash_left": charge.cash_left, "subsidy_left": charge.subsidy_left,
+    }
+
+
+@blp.post("/taps")
+@blp.arguments(TapBody)
+@blp.doc(summary="A diner taps a card: charge the current meal's fixed price",
+         parameters=[KEY_PARAMETER], security=TERMINAL)
+def tap(body):
+    """Charge the fixed price of the meal period now open to the card's holder."""
+    current_terminal()
+    return write("tap", body, lambda actor: (200, charge_dict(
+        charge_meal(db.session, actor, rules(), uid=body["uid"]))))
+
+
+@blp.post("/charges")
+@blp.arguments(ChargeBody)
+@blp.doc(summary="Charge an amount keyed by the cashier", parameters=[KEY_PARAMETER],
+         security=TERMINAL_AND_OPERATOR)
+def charge(body):
+    """Charge an amount the cashier keyed in (计价消费)."""
+    current_terminal()
+    current_operator()
+    return write("charge", body, lambda actor: (200, charge_dict(
+        charge_meal(db.session, actor, rules(), uid=body["uid"], amount=body["amount"]))))
+
+
+@blp.get("/cards/<uid>")
+@blp.doc(summary="Balance look-up by card UID", security=TERMINAL)
+def card_lookup(uid):
+    """The card, its holder and their balances."""
+    current_terminal(required=False) or current_operator()
+    card = find_card(db.session, uid)
+    return jsonify(card=card_dict(card), person=person_dict(card.person), balances=balances(db.session, card.person))
+
+
+@blp.get("/meal-periods")
+@blp.doc(summary="Meal periods, prices and the one open now", security=TERMINAL)
+def meal_periods():
+    """What the terminal shows: today's meals, prices per category, and the current one."""
+    current_terminal(required=False) or current_operator()
+    periods = db.session.scalars(select(MealPeriod).where(MealPeriod.active.is_(True)).order_by(
+        MealPeriod.start_time)).all()
+    prices = db.session.execute(select(MealPrice.meal_period_id, MealPrice.category_id, MealPrice.price)).all()
+    now = meal_period_at(db.session, rules(), utcnow())
+    return jsonify(
+        now=now.code if now else None, local_time=local(utcnow(), rules().timezone).isoformat(),
+        periods=[{"id": p.id, "code": p.code, "name": p.name, "start": p.start_time.isoformat("minutes"),
+                  "end": p.end_time.isoformat("minutes"), "weekdays": p.weekdays,
+                  "prices": {str(c): fen for pid, c, fen in prices if pid == p.id}} for p in periods])
+
+
+@blp.get("/terminal/entries")
+@blp.arguments(EntriesArgs, location="query")
+@blp.doc(summary="Recent entries booked at this terminal (for refunds and reprints)", security=TERMINAL)
+def recent_entries(args):
+    """The latest entries of one kind booked at the calling terminal."""
+    terminal = current_terminal()
+    rows = db.session.scalars(select(JournalEntry).where(
+        JournalEntry.terminal_id == terminal.id, JournalEntry.kind == args["kind"])
+        .order_by(JournalEntry.id.desc()).limit(args["limit"])).all()
+    return jsonify(entries=[entry_dict(e) for e in rows])

@@ -1,0 +1,23 @@
+"""The ``canteen`` command: Flask's CLI with the canteen's own commands."""
+import click
+from flask.cli import FlaskGroup
+
+
+def _create_app():
+    from canteen import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+def main():
+    """Canteen card and payment system."""
+
+
+def register_commands(app) -> None:
+    """Attach every canteen command to the app's CLI."""
+    from canteen.cli import manage, serve, setup
+
+    for command in (setup.init_db, serve.serve, serve.demo, manage.ledger, manage.terminal, manage.operator,
+                    manage.subsidy):
+        app.cli.add_command(command)

@@ -1,0 +1,22 @@
+"""``canteen init-db``: run every migration and add the defaults a new canteen needs."""
+import click
+from flask_migrate import upgrade
+
+from canteen.defaults import seed_defaults
+from canteen.extensions import db
+
+
+def init_database() -> bool:
+    """Upgrade the schema to the newest migration and seed defaults; True if defaults were added."""
+    upgrade()
+    added = seed_defaults(db.session)
+    db.session.commit()
+    return added
+
+
+@click.command("init-db")
+def init_db():
+    """Create or upgrade the database (migrations) and add default categories and meal periods."""
+    added = init_database()
+    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}"
+               + (" (defaults added)" if added else ""))

@@ -1,0 +1,71 @@
+"""Domain errors with stable codes and messages a cashier understands.
+
+The code is the contract (API clients, terminals and tests switch on it); the message is
+for people, in Chinese with an English rendering.
+"""
+
+#: code -> (HTTP status, Chinese message, English message)
+CODES: dict[str, tuple[int, str, str]] = {
+    "internal_error": (500, "服务器内部错误", "Internal server error"),
+    "service_unavailable": (503, "服务暂不可用，请稍后重试（请求可用同一幂等键安全重试）", "Service unavailable; retry with the same idempotency key"),
+    "conflict": (409, "与现有记录冲突", "Conflicts with an existing record"),
+    "method_not_allowed": (405, "不支持的请求方法", "Method not allowed"),
+    "invalid_input": (400, "请求内容有误", "The request is malformed"),
+    "invalid_amount": (400, "金额无效：须为正整数（分），且不超过上限", "Invalid amount: a positive whole number of fen within the limit"),
+    "invalid_uid": (400, "卡号格式无效", "Malformed card UID"),
+    "random_uid": (400, "随机卡号的卡不能使用", "Cards with a random UID cannot be used"),
+    "invalid_method": (400, "不支持的支付方式", "Unsupported payment method"),
+    "idempotency_key_missing": (400, "缺少幂等键 Idempotency-Key", "Missing Idempotency-Key header"),
+    "idempotency_conflict": (409, "同一幂等键已用于不同的请求", "This idempotency key was used for a different request"),
+    "terminal_auth_failed": (401, "终端认证失败", "Terminal authentication failed"),
+    "operator_auth_failed": (401, "操作员未登录或登录已失效", "Operator not signed in or session expired"),
+    "bad_credentials": (401, "用户名或密码错误", "Wrong username or password"),
+    "forbidden": (403, "无权执行此操作", "Not allowed for this role"),
+    "not_found": (404, "记录不存在", "No such record"),
+    "unknown_card": (404, "未登记的卡", "Unknown card"),
+    "card_lost": (409, "此卡已挂失", "This card is reported lost"),
+    "card_replaced": (409, "此卡已补办新卡，旧卡停用", "This card was replaced by a new one"),
+    "card_cancelled": (409, "此卡已注销", "This card is cancelled"),
+    "card_not_lost": (409, "此卡未挂失，无需解挂", "This card is not reported lost"),
+    "card_uid_in_use": (409, "该卡号已被使用", "This card UID is already in use"),
+    "person_has_card": (409, "此人已有在用的卡，请办理补卡", "This person already has a card; reissue instead"),
+    "person_not_found": (404, "人员不存在", "No such person"),
+    "person_cancelled": (409, "此人已清退", "This person's account was cancelled"),
+    "insufficient_balance": (402, "余额不足", "Insufficient balance"),
+    "outside_meal_period": (409, "当前不在就餐时段", "Outside any meal period"),
+    "no_price": (409, "此就餐时段未设置该类人员的价格", "No price set for this meal and diner category"),
+    "meal_limit_reached": (409, "本餐次已达就餐上限", "Meal limit reached for this meal"),
+    "daily_limit_reached": (409, "今日已达消费上限", "Daily limit reached"),
+    "repeated_tap": (409, "请勿重复刷卡", "Repeated tap, already charged"),
+    "no_open_shift": (409, "请先开班", "Open a shift first"),
+    "shift_already_open": (409, "已有未结班的班次", "A shift is already open"),
+    "shift_closed": (409, "班次已结班", "The shift is already closed"),
+    "not_refundable": (409, "只能退还消费记录", "Only meal charges can be refunded"),
+    "refund_exceeds_original": (409, "退款金额超过原消费的可退余额", "Refund exceeds what is left of the charge"),
+    "approval_required": (202, "金额超过限额，需另一名操作员审批", "Above the limit: a second operator must approve"),
+    "self_approval": (409, "不能审批自己提交的退款", "You cannot approve your own refund"),
+    "request_decided": (409, "此申请已处理", "This request was already decided"),
+    "no_recipients": (409, "所选范围内没有可发放补贴的人员", "Nobody in the chosen departments or categories"),
+    "subsidy_not_expirable": (409, "此批补贴不在到期清零之列", "This subsidy batch does not expire now"),
+    "invalid_date": (400, "日期无效", "Invalid date"),
+    "nothing_to_pay": (409, "没有可退的余额或押金", "Nothing to pay out"),
+}
+
+
+class DomainError(Exception):
+    """A refusal by the canteen's rules: nothing was written."""
+
+    def __init__(self, code: str, detail: str | None = None, **data):
+        if code not in CODES:
+            raise ValueError(f"unknown error code {code!r}")
+        self.code = code
+        self.status, self.message_zh, self.message_en = CODES[code]
+        self.detail = detail
+        self.data = data
+        super().__init__(f"{code}: {self.message_en}" + (f" ({detail})" if detail else ""))
+
+    def message(self, lang: str = "zh") -> str:
+        """The message for people, in Chinese (default) or English, with any detail."""
+        text = self.message_en if lang.startswith("en") else self.message_zh
+        return f"{text}（{self.detail}）" if self.detail and not lang.startswith("en") else (
+            f"{text} ({self.detail})" if self.detail else text)

@@ -1,0 +1,130 @@
+"""The double-entry ledger: accounts, journal entries and their postings.
+
+Sign convention: a posting's amount is positive for a credit and negative for a debit,
+and an account's cached ``balance`` is the sum of its postings. Liabilities and revenue
+(diners' wallets, deposits held, meal revenue) therefore have positive balances; assets
+and funding accounts (cash drawers, payment clearing, the subsidy fund) run negative.
+"""
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from canteen.models.base import Base, Fen, Id, UTCDateTime, utcnow
+
+#: Accounts that belong to a person; they may never go below zero.
+PERSON_KINDS = ("cash", "subsidy", "deposit")
+#: System accounts. ``drawer`` is per shift, ``clearing`` per non-cash payment method.
+SYSTEM_KINDS = ("drawer", "clearing", "meal_revenue", "refunds", "fee_revenue", "subsidy_fund")
+#: Accounts whose natural balance is a credit (shown as is); the rest are shown negated.
+CREDIT_NORMAL = ("cash", "subsidy", "deposit", "meal_revenue", "fee_revenue")
+
+ENTRY_KINDS = (
+    "card_issue", "top_up", "meal", "refund", "card_fee", "cancel",
+    "subsidy", "subsidy_expiry",
+)
+METHODS = ("cash", "wechat", "alipay", "bank", "wallet", "fund")
+
+
+class Account(Base):
+    """A ledger account with its balance cached in the same transaction as its postings."""
+
+    __tablename__ = "account"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('cash', 'subsidy', 'deposit', 'drawer', 'clearing', "
+            "'meal_revenue', 'refunds', 'fee_revenue', 'subsidy_fund')", name="kind"),
+        CheckConstraint("kind NOT IN ('cash', 'subsidy', 'deposit') OR balance >= 0", name="no_overdraft"),
+        CheckConstraint("(kind IN ('cash', 'subsidy', 'deposit')) = (person_id IS NOT NULL)", name="owner"),
+        CheckConstraint("(kind = 'drawer') = (shift_id IS NOT NULL)", name="drawer_shift"),
+        UniqueConstraint("person_id", "kind", name="uq_account_person_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    #: Unique name of a system account (``meal_revenue``, ``clearing:wechat``, ``drawer:12``).
+    code: Mapped[str | None] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id"), unique=True)
+    #: Sum of this account's postings, in fen; changed only by conditional updates.
+    balance: Mapped[int] = mapped_column(Fen, default=0)
+
+    @property
+    def natural_balance(self) -> int:
+        """The balance as an accountant reads it (assets positive too)."""
+        return self.balance if self.kind in CREDIT_NORMAL else -self.balance
+
+
+class JournalEntry(Base):
+    """One immutable money movement. The database refuses UPDATE and DELETE on this table.
+
+    ``id`` is the entry's place in the hash chain, handed out under the chain head's lock,
+    so ids are gapless and in the order the chain was built.
+    """
+
+    __tablename__ = "journal_entry"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('card_issue', 'top_up', 'meal', 'refund', 'card_fee', 'cancel', "
+            "'subsidy', 'subsidy_expiry')", name="kind"),
+        CheckConstraint("amount > 0", name="amount"),
+        CheckConstraint("approver_id IS NULL OR approver_id <> operator_id", name="four_eyes"),
+        CheckConstraint("(kind = 'refund') = (original_id IS NOT NULL)", name="refund_original"),
+        Index("ix_journal_entry_person_day", "person_id", "business_date"),
+        Index("ix_journal_entry_day_kind", "business_date", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16))
+    #: The headline amount of the operation, positive fen (the meal's price, the top-up ...).
+    amount: Mapped[int] = mapped_column(Fen)
+    method: Mapped[str | None] = mapped_column(String(16))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The canteen's local date the entry counts for (营业日).
+    business_date: Mapped[date] = mapped_column(Date)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("card.id"))
+    terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminal.id"), index=True)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operator.id"))
+    #: Second operator who approved (refunds above the approval threshold).
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("operator.id"))
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id"), index=True)
+    meal_period_id: Mapped[int | None] = mapped_column(ForeignKey("meal_period.id"))
+    #: The entry this one corrects (a refund points at its meal).
+    original_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"), index=True)
+    subsidy_batch_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_batch.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    memo: Mapped[str | None] = mapped_column(String(200))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    postings: Mapped[list["Posting"]] = relationship(
+        back_populates="entry", order_by="Posting.account_id", lazy="selectin")
+
+
+class Posting(Base):
+    """One leg of an entry: an amount credited (positive) or debited (negative) to an account."""
+
+    __tablename__ = "posting"
+    __table_args__ = (
+        CheckConstraint("amount <> 0", name="amount"),
+        UniqueConstraint("entry_id", "account_id", name="uq_posting_entry_account"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    amount: Mapped[int] = mapped_column(Fen)
+
+    entry: Mapped[JournalEntry] = relationship(back_populates="postings")
+
+
+class LedgerHead(Base):
+    """The single row holding the end of the hash chain; locking it orders entries."""
+
+    __tablename__ = "ledger_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(Id, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,69 @@
+"""Cancellation (清退): a person leaves; cash balance and deposit are paid out, subsidy goes back."""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from canteen.clock import business_date
+from canteen.errors import DomainError
+from canteen.models import Card, CardEvent, JournalEntry, Person
+from canteen.services.common import Actor, Rules, require_operator, require_shift
+from canteen.services.ledger import person_accounts, post_entry, system_account
+from canteen.services.people import require_active
+
+
+@dataclass
+class Cancellation:
+    """What a cancellation paid out and returned, for the cashier and the receipt."""
+
+    person: Person
+    cash_paid: int
+    deposit_paid: int
+    subsidy_returned: int
+    cards: list[Card]
+    entry: JournalEntry | None
+
+    @property
+    def total_paid(self) -> int:
+        """Cash handed to the diner: balance plus deposit."""
+        return self.cash_paid + self.deposit_paid
+
+
+def cancel_quote(session: Session, person: Person) -> dict[str, int]:
+    """What cancelling would pay out now (shown to the cashier before confirming)."""
+    wallets = person_accounts(session, person.id, lock=False)
+    return {"cash": wallets["cash"].balance, "deposit": wallets["deposit"].balance,
+            "subsidy": wallets["subsidy"].balance}
+
+
+def cancel_card(session: Session, actor: Actor, rules: Rules, *, person: Person) -> Cancellation:
+    """Cancel all the person's cards, pay cash and deposit out of the cashier's drawer, return subsidy."""
+    require_operator(actor, "cashier", "manager", "admin")
+    require_active(person)
+    shift = require_shift(session, actor)
+    wallets = person_accounts(session, person.id)
+    cash, deposit, subsidy = (wallets[k].balance for k in ("cash", "deposit", "subsidy"))
+    cards = list(session.scalars(
+        select(Card).where(Card.person_id == person.id, Card.state.in_(("active", "lost")))))
+    if not cards and not (cash or deposit or subsidy):
+        raise DomainError("nothing_to_pay")
+    entry = None
+    if cash or deposit or subsidy:
+        entry = post_entry(
+            session, kind="cancel", amount=cash + deposit + subsidy, method="cash",
+            postings=[
+                (wallets["cash"], -cash), (wallets["deposit"], -deposit), (wallets["subsidy"], -subsidy),
+                (system_account(session, f"drawer:{shift.id}"), cash + deposit),
+                (system_account(session, "subsidy_fund"), subsidy),
+            ],
+            created_dt=actor.at, business_date=business_date(actor.at, rules.timezone),
+            idempotency_key=actor.key, person_id=person.id, shift_id=shift.id,
+            card_id=cards[0].id if cards else None, **actor.refs,
+        ).entry
+    for card in cards:
+        card.state = "cancelled"
+        session.add(CardEvent(card_id=card.id, kind="cancelled", operator_id=actor.operator.id,
+                              entry_id=entry.id if entry else None, created_dt=actor.at))
+    person.state = "cancelled"
+    session.flush()
+    return Cancellation(person, cash, deposit, subsidy, cards, entry)

@@ -1,0 +1,113 @@
+"""The ledger proves itself: zero-sum postings, cached balances, the hash chain, money held."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from canteen.ledger_hash import GENESIS, HASHED_FIELDS, entry_hash
+from canteen.models import Account, JournalEntry, LedgerHead, Posting
+from canteen.models.ledger import PERSON_KINDS
+
+#: How each entry kind's headline amount moves the money held for diners.
+HELD_SIGN = {"card_issue": 1, "top_up": 1, "subsidy": 1, "refund": 1,
+             "meal": -1, "cancel": -1, "subsidy_expiry": -1}
+
+
+@dataclass
+class Proof:
+    """What ``canteen ledger verify`` found."""
+
+    entries: int = 0
+    postings: int = 0
+    accounts: int = 0
+    money_in: dict = field(default_factory=dict)
+    money_out: dict = field(default_factory=dict)
+    held: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every check passed."""
+        return not self.problems
+
+
+def verify_ledger(session: Session) -> Proof:
+    """Run every check; each problem names the first bad row it found."""
+    proof = Proof()
+    proof.entries = session.scalar(select(func.count()).select_from(JournalEntry))
+    proof.postings = session.scalar(select(func.count()).select_from(Posting))
+    proof.accounts = session.scalar(select(func.count()).select_from(Account))
+    _zero_sum(session, proof)
+    _balances(session, proof)
+    _chain(session, proof)
+    _money_held(session, proof)
+    return proof
+
+
+def _zero_sum(session: Session, proof: Proof) -> None:
+    bad = session.execute(
+        select(JournalEntry.id, func.coalesce(func.sum(Posting.amount), 0), func.count(Posting.id))
+        .outerjoin(Posting, Posting.entry_id == JournalEntry.id).group_by(JournalEntry.id)
+        .having((func.coalesce(func.sum(Posting.amount), 0) != 0) | (func.count(Posting.id) < 2))
+        .order_by(JournalEntry.id).limit(1)).first()
+    if bad:
+        proof.problems.append(f"entry {bad[0]}: postings sum to {bad[1]} over {bad[2]} postings, not zero")
+
+
+def _balances(session: Session, proof: Proof) -> None:
+    posted = select(Posting.account_id, func.sum(Posting.amount).label("total")).group_by(Posting.account_id).subquery()
+    bad = session.execute(
+        select(Account.id, Account.kind, Account.balance, func.coalesce(posted.c.total, 0))
+        .outerjoin(posted, posted.c.account_id == Account.id)
+        .where(Account.balance != func.coalesce(posted.c.total, 0)).order_by(Account.id).limit(1)).first()
+    if bad:
+        proof.problems.append(f"account {bad[0]} ({bad[1]}): cached balance {bad[2]} but postings sum to {bad[3]}")
+    negative = session.execute(select(Account.id, Account.balance).where(
+        Account.kind.in_(PERSON_KINDS), Account.balance < 0).order_by(Account.id).limit(1)).first()
+    if negative:
+        proof.problems.append(f"account {negative[0]}: a diner's account is negative ({negative[1]})")
+    total = session.scalar(select(func.coalesce(func.sum(Account.balance), 0)))
+    if total != 0:
+        proof.problems.append(f"all account balances sum to {total}, not zero")
+
+
+def _chain(session: Session, proof: Proof) -> None:
+    prev, expected_id = GENESIS, 1
+    legs: dict[int, list] = {}
+    columns = [getattr(JournalEntry, name) for name in HASHED_FIELDS] + [JournalEntry.prev_hash, JournalEntry.hash]
+    for chunk_start in range(1, proof.entries + 1, 5000):
+        chunk_end = chunk_start + 5000
+        legs = {}
+        for entry_id, account_id, amount in session.execute(
+                select(Posting.entry_id, Posting.account_id, Posting.amount)
+                .where(Posting.entry_id >= chunk_start, Posting.entry_id < chunk_end)):
+            legs.setdefault(entry_id, []).append((account_id, amount))
+        for row in session.execute(select(*columns).where(
+                JournalEntry.id >= chunk_start, JournalEntry.id < chunk_end).order_by(JournalEntry.id)):
+            fields = dict(zip(HASHED_FIELDS, row[:len(HASHED_FIELDS)]))
+            stored_prev, stored_hash = row[-2], row[-1]
+            if fields["id"] != expected_id:
+                proof.problems.append(f"entry {expected_id}: missing from the chain (next is {fields['id']})")
+                return
+            if stored_prev != prev or entry_hash(prev, fields, legs.get(fields["id"], [])) != stored_hash:
+                proof.problems.append(f"entry {fields['id']}: hash chain broken (content or link altered)")
+                return
+            prev, expected_id = stored_hash, expected_id + 1
+    head = session.get(LedgerHead, 1)
+    if head is None or head.last_id != expected_id - 1 or head.last_hash != prev:
+        proof.problems.append(f"ledger head does not match the last entry {expected_id - 1}")
+
+
+def _money_held(session: Session, proof: Proof) -> None:
+    by_kind = dict(session.execute(
+        select(JournalEntry.kind, func.sum(JournalEntry.amount)).group_by(JournalEntry.kind)).all())
+    wallet_fees = session.scalar(select(func.coalesce(func.sum(JournalEntry.amount), 0)).where(
+        JournalEntry.kind == "card_fee", JournalEntry.method == "wallet"))
+    proof.money_in = {k: by_kind.get(k, 0) for k, s in HELD_SIGN.items() if s > 0}
+    proof.money_out = {k: by_kind.get(k, 0) for k, s in HELD_SIGN.items() if s < 0}
+    proof.money_out["card_fee(wallet)"] = wallet_fees
+    proof.held = session.scalar(select(func.coalesce(func.sum(Account.balance), 0)).where(
+        Account.kind.in_(PERSON_KINDS)))
+    computed = sum(proof.money_in.values()) - sum(proof.money_out.values())
+    if computed != proof.held:
+        proof.problems.append(f"money in minus money out is {computed} but diners' accounts hold {proof.held}")
