@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from canteen import db_setup  # noqa: F401  (registers the SQLite connection hooks)
+from canteen import db_setup
 from canteen.config import load_config
 from canteen.extensions import db, migrate
 
@@ -14,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance)
     load_config(app, test_config)
     db.init_app(app)
+    db_setup.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
 
     from canteen import health, pages

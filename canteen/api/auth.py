@@ -45,7 +45,8 @@ def current_terminal(required: bool = True) -> Terminal | None:
         if terminal is None or not terminal.active or not hmac.compare_digest(terminal.key_hash, key_hash(key or "")):
             raise DomainError("terminal_auth_failed")
         now = utcnow()
-        if terminal.last_seen_dt is None or now - terminal.last_seen_dt > LAST_SEEN_EVERY:
+        stale = terminal.last_seen_dt is None or now - terminal.last_seen_dt > LAST_SEEN_EVERY
+        if stale and request.method != "GET":
             terminal.last_seen_dt = now
             db.session.commit()
     elif required:

@@ -54,7 +54,7 @@ def _todays_meals(session: Session, person_id: int, day) -> list[tuple[int, int 
 def _check_limits(session, rules, actor, person, period, price, day, keyed) -> None:
     meals = _todays_meals(session, person.id, day)
     window = actor.at - timedelta(seconds=rules.double_tap_seconds)
-    if not keyed and any(created > window for _, _, created, _ in meals):
+    if not keyed and rules.double_tap_seconds > 0 and any(created > window for _, _, created, _ in meals):
         raise DomainError("repeated_tap")
     cat = person.category
     this_meal = [amount for amount, pid, _, _ in meals if period is not None and pid == period.id]
