@@ -1,5 +1,6 @@
 """The canteen server: app factory."""
 import os
+from importlib.metadata import entry_points
 
 from flask import Flask
 
@@ -25,6 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     register_commands(app)
+    for plugin in entry_points(group="canteen.apps"):
+        plugin.load()(app)
     return app
 
 

@@ -24,9 +24,3 @@ def index():
 def pos():
     """Where the terminal's pages will be."""
     return _page("收银终端", "终端页面由 pos 程序提供（canteen terminal）；本服务器提供其使用的接口。")
-
-
-@bp.get("/admin/")
-def admin():
-    """Where the back office will be."""
-    return _page("管理后台", "管理后台（人员、卡片、报表、工作总结）正在建设中；账务可用 canteen ledger verify 核对。")
