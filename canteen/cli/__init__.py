@@ -1,4 +1,6 @@
 """The ``canteen`` command: Flask's CLI with the canteen's own commands."""
+from importlib.metadata import entry_points
+
 import click
 from flask.cli import FlaskGroup
 
@@ -18,6 +20,9 @@ def register_commands(app) -> None:
     """Attach every canteen command to the app's CLI."""
     from canteen.cli import manage, serve, setup
 
+    for plugin in entry_points(group="canteen.terminal_commands"):
+        if plugin.name not in manage.terminal.commands:
+            manage.terminal.add_command(plugin.load(), plugin.name)
     for command in (setup.init_db, serve.serve, serve.demo, manage.ledger, manage.terminal, manage.operator,
                     manage.subsidy):
         app.cli.add_command(command)
