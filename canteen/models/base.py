@@ -54,3 +54,10 @@ class Base(DeclarativeBase):
     """Base of every model."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+
+def fen_sum(column):
+    """SUM of a money column as an integer on every database (PostgreSQL's SUM of BIGINT is NUMERIC)."""
+    from sqlalchemy import cast, func
+
+    return cast(func.coalesce(func.sum(column), 0), Fen)

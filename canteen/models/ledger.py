@@ -7,7 +7,7 @@ and funding accounts (cash drawers, payment clearing, the subsidy fund) run nega
 """
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from canteen.models.base import Base, Fen, Id, UTCDateTime, utcnow

@@ -7,12 +7,13 @@ reached, repeated tap within the window.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from canteen.clock import local
 from canteen.errors import DomainError
 from canteen.models import Card, JournalEntry, MealPeriod, MealPrice, Person
+from canteen.models.base import fen_sum
 from canteen.services.cards import usable_card
 from canteen.services.common import Actor, Rules, check_amount, require_operator
 from canteen.services.ledger import person_accounts, post_entry, system_account
@@ -43,7 +44,7 @@ def meal_period_at(session: Session, rules: Rules, at) -> MealPeriod | None:
 def _todays_meals(session: Session, person_id: int, day) -> list[tuple[int, int | None, object, int]]:
     """(net amount, meal period, time, id) of the person's meals today, net of refunds, fully refunded ones left out."""
     refund = aliased(JournalEntry)
-    refunded = (select(func.coalesce(func.sum(refund.amount), 0))
+    refunded = (select(fen_sum(refund.amount))
                 .where(refund.original_id == JournalEntry.id).scalar_subquery())
     rows = session.execute(
         select(JournalEntry.amount - refunded, JournalEntry.meal_period_id, JournalEntry.created_dt, JournalEntry.id)

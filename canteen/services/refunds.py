@@ -5,12 +5,13 @@ approves it; the database refuses an approval by the requester too.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from canteen.clock import business_date
 from canteen.errors import DomainError
 from canteen.models import Account, JournalEntry, Person, Posting, RefundRequest
+from canteen.models.base import fen_sum
 from canteen.services.common import Actor, Rules, check_amount, require_operator
 from canteen.services.ledger import person_accounts, post_entry, system_account
 from canteen.services.people import require_active
@@ -34,7 +35,7 @@ def refundable(session: Session, original: JournalEntry) -> dict[str, int]:
         select(Account.kind, -Posting.amount).join(Account, Account.id == Posting.account_id)
         .where(Posting.entry_id == original.id, Account.kind.in_(("cash", "subsidy")))).all())
     back = dict(session.execute(
-        select(Account.kind, func.sum(Posting.amount))
+        select(Account.kind, fen_sum(Posting.amount))
         .join(Account, Account.id == Posting.account_id).join(JournalEntry, JournalEntry.id == Posting.entry_id)
         .where(JournalEntry.original_id == original.id, Account.kind.in_(("cash", "subsidy")))
         .group_by(Account.kind)).all())

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from canteen.errors import DomainError
 from canteen.models import Account, JournalEntry, Posting, Shift
+from canteen.models.base import fen_sum
 from canteen.services.common import Actor, Rules, check_amount, open_shift_of, require_operator
 from canteen.services.ledger import system_account
 
@@ -52,14 +53,14 @@ def close_shift(session: Session, actor: Actor, rules: Rules, *, counted_cash) -
 def shift_report(session: Session, shift: Shift) -> dict:
     """The shift settlement: count and sum per operation and method, expected and counted cash."""
     rows = session.execute(
-        select(JournalEntry.kind, JournalEntry.method, func.count(), func.sum(JournalEntry.amount))
+        select(JournalEntry.kind, JournalEntry.method, func.count(), fen_sum(JournalEntry.amount))
         .where(JournalEntry.shift_id == shift.id)
         .group_by(JournalEntry.kind, JournalEntry.method).order_by(JournalEntry.kind, JournalEntry.method)).all()
     cash_in = -session.scalar(
-        select(func.coalesce(func.sum(Posting.amount), 0)).join(Account, Account.id == Posting.account_id)
+        select(fen_sum(Posting.amount)).join(Account, Account.id == Posting.account_id)
         .where(Account.shift_id == shift.id, Posting.amount < 0)) or 0
     cash_out = session.scalar(
-        select(func.coalesce(func.sum(Posting.amount), 0)).join(Account, Account.id == Posting.account_id)
+        select(fen_sum(Posting.amount)).join(Account, Account.id == Posting.account_id)
         .where(Account.shift_id == shift.id, Posting.amount > 0)) or 0
     return {
         "shift_id": shift.id, "operator": shift.operator.name, "opened_dt": shift.opened_dt.isoformat(),

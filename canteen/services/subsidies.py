@@ -6,12 +6,13 @@ part goes back to the subsidy fund in an expiry entry of its own.
 """
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from canteen.clock import business_date
 from canteen.errors import DomainError
 from canteen.models import Account, JournalEntry, Person, Posting, SubsidyBatch
+from canteen.models.base import fen_sum
 from canteen.services.common import Actor, Rules, check_amount, require_operator
 from canteen.services.ledger import Booked, post_entry, system_account
 
@@ -73,7 +74,7 @@ def expiring_amounts(session: Session, batch: SubsidyBatch) -> dict[int, int]:
     granted = session.execute(select(Posting.account_id, Posting.amount).where(Posting.entry_id == issued)).all()
     accounts = [acc for acc, _ in granted]
     newer = dict(session.execute(
-        select(Posting.account_id, func.sum(Posting.amount)).join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        select(Posting.account_id, fen_sum(Posting.amount)).join(JournalEntry, JournalEntry.id == Posting.entry_id)
         .where(JournalEntry.kind == "subsidy", JournalEntry.id > issued, Posting.account_id.in_(accounts))
         .group_by(Posting.account_id)).all())
     balances = dict(session.execute(

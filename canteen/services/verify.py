@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from canteen.ledger_hash import GENESIS, HASHED_FIELDS, entry_hash
 from canteen.models import Account, JournalEntry, LedgerHead, Posting
+from canteen.models.base import fen_sum
 from canteen.models.ledger import PERSON_KINDS
 
 #: How each entry kind's headline amount moves the money held for diners.
@@ -46,16 +47,16 @@ def verify_ledger(session: Session) -> Proof:
 
 def _zero_sum(session: Session, proof: Proof) -> None:
     bad = session.execute(
-        select(JournalEntry.id, func.coalesce(func.sum(Posting.amount), 0), func.count(Posting.id))
+        select(JournalEntry.id, fen_sum(Posting.amount), func.count(Posting.id))
         .outerjoin(Posting, Posting.entry_id == JournalEntry.id).group_by(JournalEntry.id)
-        .having((func.coalesce(func.sum(Posting.amount), 0) != 0) | (func.count(Posting.id) < 2))
+        .having((fen_sum(Posting.amount) != 0) | (func.count(Posting.id) < 2))
         .order_by(JournalEntry.id).limit(1)).first()
     if bad:
         proof.problems.append(f"entry {bad[0]}: postings sum to {bad[1]} over {bad[2]} postings, not zero")
 
 
 def _balances(session: Session, proof: Proof) -> None:
-    posted = select(Posting.account_id, func.sum(Posting.amount).label("total")).group_by(Posting.account_id).subquery()
+    posted = select(Posting.account_id, fen_sum(Posting.amount).label("total")).group_by(Posting.account_id).subquery()
     bad = session.execute(
         select(Account.id, Account.kind, Account.balance, func.coalesce(posted.c.total, 0))
         .outerjoin(posted, posted.c.account_id == Account.id)
@@ -66,7 +67,7 @@ def _balances(session: Session, proof: Proof) -> None:
         Account.kind.in_(PERSON_KINDS), Account.balance < 0).order_by(Account.id).limit(1)).first()
     if negative:
         proof.problems.append(f"account {negative[0]}: a diner's account is negative ({negative[1]})")
-    total = session.scalar(select(func.coalesce(func.sum(Account.balance), 0)))
+    total = session.scalar(select(fen_sum(Account.balance)))
     if total != 0:
         proof.problems.append(f"all account balances sum to {total}, not zero")
 
@@ -100,13 +101,13 @@ def _chain(session: Session, proof: Proof) -> None:
 
 def _money_held(session: Session, proof: Proof) -> None:
     by_kind = dict(session.execute(
-        select(JournalEntry.kind, func.sum(JournalEntry.amount)).group_by(JournalEntry.kind)).all())
-    wallet_fees = session.scalar(select(func.coalesce(func.sum(JournalEntry.amount), 0)).where(
+        select(JournalEntry.kind, fen_sum(JournalEntry.amount)).group_by(JournalEntry.kind)).all())
+    wallet_fees = session.scalar(select(fen_sum(JournalEntry.amount)).where(
         JournalEntry.kind == "card_fee", JournalEntry.method == "wallet"))
     proof.money_in = {k: by_kind.get(k, 0) for k, s in HELD_SIGN.items() if s > 0}
     proof.money_out = {k: by_kind.get(k, 0) for k, s in HELD_SIGN.items() if s < 0}
     proof.money_out["card_fee(wallet)"] = wallet_fees
-    proof.held = session.scalar(select(func.coalesce(func.sum(Account.balance), 0)).where(
+    proof.held = session.scalar(select(fen_sum(Account.balance)).where(
         Account.kind.in_(PERSON_KINDS)))
     computed = sum(proof.money_in.values()) - sum(proof.money_out.values())
     if computed != proof.held:

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from canteen.errors import DomainError
 from canteen.models import JournalEntry, Posting
-from canteen.services.cards import report_loss, reissue_card
+from canteen.services.cards import reissue_card, report_loss
 from canteen.services.meals import charge_meal
 from canteen.services.subsidies import issue_subsidy
 from tests.world import new_uid
