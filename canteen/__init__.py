@@ -26,8 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     register_commands(app)
+    disabled = {name.strip() for name in str(app.config["DISABLED_APPS"]).split(",") if name.strip()}
     for plugin in entry_points(group="canteen.apps"):
-        plugin.load()(app)
+        if plugin.name not in disabled:
+            plugin.load()(app)
     return app
 
 

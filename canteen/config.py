@@ -27,6 +27,8 @@ DEFAULTS = {
     "MAX_AMOUNT_FEN": 1_000_000,
     #: Hours an operator token stays valid.
     "OPERATOR_TOKEN_HOURS": 12,
+    #: Server plugins not to load, comma-separated (e.g. ``admin`` for an API-only node).
+    "DISABLED_APPS": "",
     #: Database connection pool size per process (PostgreSQL).
     "DB_POOL_SIZE": 10,
 }

@@ -34,3 +34,11 @@ def register_api(app) -> None:
     for module in (auth, taps, cashier, cards, people, shifts, subsidies):
         api.register_blueprint(module.blp)
     register_error_handlers(app)
+
+    @app.before_request
+    def _forget_callers():
+        # g lives as long as the app context, which a test client shares between requests.
+        from flask import g
+
+        g.pop("terminal", None)
+        g.pop("operator", None)

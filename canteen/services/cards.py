@@ -126,12 +126,13 @@ def reissue_card(
     from the cash wallet when `fee_method` is ``wallet``.
     """
     require_operator(actor, "cashier", "manager", "admin")
+    new_uid = normalise_uid(new_uid)
+    fee = check_amount(fee, rules, allow_zero=True)
+    wallets = person_accounts(session, card.person_id)
+    session.refresh(card)  # a concurrent reissue or cancellation may have changed it while we waited
     person = require_active(card.person)
     if card.state not in ("active", "lost"):
         raise DomainError(STATE_REFUSALS[card.state], card.uid)
-    new_uid = normalise_uid(new_uid)
-    fee = check_amount(fee, rules, allow_zero=True)
-    wallets = person_accounts(session, person.id)
     _ensure_uid_free(session, new_uid)
     card.state = "replaced"
     session.flush()

@@ -40,7 +40,7 @@ def close_shift(session: Session, actor: Actor, rules: Rules, *, counted_cash) -
     operator = require_operator(actor, "cashier", "manager", "admin")
     counted_cash = check_amount(counted_cash, rules, allow_zero=True)
     shift = session.scalar(select(Shift).where(Shift.operator_id == operator.id, Shift.closed_dt.is_(None))
-                           .with_for_update())
+                           .with_for_update(of=Shift))
     if shift is None:
         raise DomainError("no_open_shift")
     shift.expected_cash = expected_cash(session, shift)
