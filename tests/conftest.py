@@ -138,6 +138,23 @@ def live_server(app):
 
 
 @pytest.fixture
+def redis_url():
+    """A real Redis for tests that need one (database 15, flushed first)."""
+    if not REDIS_URL:
+        missing_service("Redis", "set CANTEEN_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15)")
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        missing_service("Redis", f"{REDIS_URL} does not answer: {exc}")
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+@pytest.fixture
 def key():
     """A fresh idempotency key."""
     return lambda: uuid.uuid4().hex
