@@ -53,6 +53,17 @@ def _ensure_uid_free(session: Session, uid: str) -> None:
         raise DomainError("card_uid_in_use", uid)
 
 
+def _locked(session: Session, card: Card) -> dict:
+    """Serialise changes of a card behind its holder's row locks, then re-read its state.
+
+    Loss, unfreeze, reissue and cancellation of one person's cards may race; whoever waits
+    sees the winner's result instead of a stale state. Returns the person's locked accounts.
+    """
+    wallets = person_accounts(session, card.person_id)
+    session.refresh(card)
+    return wallets
+
+
 def _event(session: Session, card: Card, kind: str, actor: Actor, entry=None, memo=None) -> None:
     session.add(CardEvent(card_id=card.id, kind=kind, operator_id=actor.operator.id if actor.operator else None,
                           entry_id=entry.id if entry else None, created_dt=actor.at, memo=memo))
@@ -97,6 +108,7 @@ def report_loss(session: Session, actor: Actor, *, card: Card) -> CardResult:
     """Mark an active card lost (挂失): every terminal refuses it from now on."""
     if actor.operator is not None:
         require_operator(actor, "cashier", "manager", "admin")
+    _locked(session, card)
     if card.state != "active":
         raise DomainError(STATE_REFUSALS[card.state], card.uid)
     card.state = "lost"
@@ -108,6 +120,7 @@ def report_loss(session: Session, actor: Actor, *, card: Card) -> CardResult:
 def unfreeze(session: Session, actor: Actor, *, card: Card) -> CardResult:
     """Make a lost card usable again (解挂), e.g. when it turned up."""
     require_operator(actor, "cashier", "manager", "admin")
+    _locked(session, card)
     if card.state != "lost":
         raise DomainError("card_not_lost" if card.state == "active" else STATE_REFUSALS[card.state], card.uid)
     card.state = "active"
@@ -128,8 +141,7 @@ def reissue_card(
     require_operator(actor, "cashier", "manager", "admin")
     new_uid = normalise_uid(new_uid)
     fee = check_amount(fee, rules, allow_zero=True)
-    wallets = person_accounts(session, card.person_id)
-    session.refresh(card)  # a concurrent reissue or cancellation may have changed it while we waited
+    wallets = _locked(session, card)
     person = require_active(card.person)
     if card.state not in ("active", "lost"):
         raise DomainError(STATE_REFUSALS[card.state], card.uid)

@@ -14,7 +14,7 @@ from canteen.clock import local
 from canteen.errors import DomainError
 from canteen.models import Card, JournalEntry, MealPeriod, MealPrice, Person
 from canteen.models.base import fen_sum
-from canteen.services.cards import usable_card
+from canteen.services.cards import STATE_REFUSALS, usable_card
 from canteen.services.common import Actor, Rules, check_amount, require_operator
 from canteen.services.ledger import person_accounts, post_entry, system_account
 
@@ -80,6 +80,10 @@ def charge_meal(session: Session, actor: Actor, rules: Rules, *, uid, amount=Non
     if person.state != "active":
         raise DomainError("card_cancelled", card.uid)
     wallets = person_accounts(session, person.id)
+    # A loss, reissue or cancellation may have committed while we waited for the person's lock.
+    state = session.scalar(select(Card.state).where(Card.id == card.id))
+    if state != "active":
+        raise DomainError(STATE_REFUSALS[state], card.uid)
     period = meal_period_at(session, rules, actor.at)
     if not keyed:
         if period is None:
