@@ -9,7 +9,7 @@ from canteen.errors import DomainError
 from canteen.models import Card, CardEvent, JournalEntry, Person
 from canteen.services.common import Actor, Rules, require_operator, require_shift
 from canteen.services.ledger import person_accounts, post_entry, system_account
-from canteen.services.people import require_active
+from canteen.services.people import lock_active_person
 
 
 @dataclass
@@ -39,9 +39,8 @@ def cancel_quote(session: Session, person: Person) -> dict[str, int]:
 def cancel_card(session: Session, actor: Actor, rules: Rules, *, person: Person) -> Cancellation:
     """Cancel all the person's cards, pay cash and deposit out of the cashier's drawer, return subsidy."""
     require_operator(actor, "cashier", "manager", "admin")
-    require_active(person)
     shift = require_shift(session, actor)
-    wallets = person_accounts(session, person.id)
+    person, wallets = lock_active_person(session, person.id)
     cash, deposit, subsidy = (wallets[k].balance for k in ("cash", "deposit", "subsidy"))
     cards = list(session.scalars(
         select(Card).where(Card.person_id == person.id, Card.state.in_(("active", "lost")))))

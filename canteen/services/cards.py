@@ -12,8 +12,8 @@ from canteen.clock import business_date
 from canteen.errors import DomainError
 from canteen.models import Card, CardEvent, JournalEntry, Person
 from canteen.services.common import Actor, Rules, check_amount, normalise_uid, require_operator
-from canteen.services.ledger import person_accounts, post_entry, system_account
-from canteen.services.people import require_active
+from canteen.services.ledger import post_entry, system_account
+from canteen.services.people import lock_active_person
 from canteen.services.topup import money_in
 
 STATE_REFUSALS = {"lost": "card_lost", "replaced": "card_replaced", "cancelled": "card_cancelled"}
@@ -59,7 +59,7 @@ def _locked(session: Session, card: Card) -> dict:
     Loss, unfreeze, reissue and cancellation of one person's cards may race; whoever waits
     sees the winner's result instead of a stale state. Returns the person's locked accounts.
     """
-    wallets = person_accounts(session, card.person_id)
+    _, wallets = lock_active_person(session, card.person_id)
     session.refresh(card)
     return wallets
 
@@ -75,12 +75,11 @@ def issue_card(
 ) -> CardResult:
     """Give a person their card, taking an optional deposit (押金) and opening top-up in one entry."""
     require_operator(actor, "cashier", "manager", "admin")
-    require_active(person)
     uid = normalise_uid(uid)
     deposit, top_up = check_amount(deposit, rules, allow_zero=True), check_amount(top_up, rules, allow_zero=True)
     if deposit + top_up > rules.max_amount_fen:
         raise DomainError("invalid_amount", f"{deposit + top_up}")
-    wallets = person_accounts(session, person.id)
+    person, wallets = lock_active_person(session, person.id)
     _ensure_uid_free(session, uid)
     if session.scalar(select(Card.id).where(Card.person_id == person.id, Card.state.in_(("active", "lost")))):
         raise DomainError("person_has_card")
@@ -142,7 +141,7 @@ def reissue_card(
     new_uid = normalise_uid(new_uid)
     fee = check_amount(fee, rules, allow_zero=True)
     wallets = _locked(session, card)
-    person = require_active(card.person)
+    person = card.person
     if card.state not in ("active", "lost"):
         raise DomainError(STATE_REFUSALS[card.state], card.uid)
     _ensure_uid_free(session, new_uid)

@@ -49,11 +49,16 @@ class Actor:
         }
 
 
-def check_amount(value, rules: Rules, *, allow_zero: bool = False) -> int:
-    """A money amount must be a whole number of fen, positive, and not absurd."""
+#: Cash in a drawer is counted, not moved: it may exceed one operation's limit, but not absurdly.
+MAX_CASH_COUNT_FEN = 10**10
+
+
+def check_amount(value, rules: Rules, *, allow_zero: bool = False, limit: int | None = None) -> int:
+    """A money amount must be a whole number of fen, positive, and not absurd (above `limit`,
+    by default the most one operation may move)."""
     if not isinstance(value, int) or isinstance(value, bool):
         raise DomainError("invalid_amount", "金额须为整数（分）")
-    if value < 0 or (value == 0 and not allow_zero) or value > rules.max_amount_fen:
+    if value < 0 or (value == 0 and not allow_zero) or value > (limit or rules.max_amount_fen):
         raise DomainError("invalid_amount", f"{value}")
     return value
 

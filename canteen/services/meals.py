@@ -7,7 +7,7 @@ reached, repeated tap within the window.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from canteen.clock import local
@@ -41,14 +41,19 @@ def meal_period_at(session: Session, rules: Rules, at) -> MealPeriod | None:
     return next((p for p in periods if p.serves(when.isoweekday(), when.time().replace(tzinfo=None))), None)
 
 
+_REFUND = aliased(JournalEntry)
+#: A person's meals on a day, net of their refunds; built once, it is on every tap's path.
+_TODAYS_MEALS = (
+    select(JournalEntry.amount - select(fen_sum(_REFUND.amount)).where(_REFUND.original_id == JournalEntry.id)
+           .scalar_subquery(),
+           JournalEntry.meal_period_id, JournalEntry.created_dt, JournalEntry.id)
+    .where(JournalEntry.person_id == bindparam("person_id"), JournalEntry.business_date == bindparam("day"),
+           JournalEntry.kind == "meal"))
+
+
 def _todays_meals(session: Session, person_id: int, day) -> list[tuple[int, int | None, object, int]]:
-    """(net amount, meal period, time, id) of the person's meals today, net of refunds, fully refunded ones left out."""
-    refund = aliased(JournalEntry)
-    refunded = (select(fen_sum(refund.amount))
-                .where(refund.original_id == JournalEntry.id).scalar_subquery())
-    rows = session.execute(
-        select(JournalEntry.amount - refunded, JournalEntry.meal_period_id, JournalEntry.created_dt, JournalEntry.id)
-        .where(JournalEntry.person_id == person_id, JournalEntry.business_date == day, JournalEntry.kind == "meal"))
+    """(net amount, meal period, time, id) of the person's meals today; fully refunded ones left out."""
+    rows = session.execute(_TODAYS_MEALS, {"person_id": person_id, "day": day})
     return [tuple(r) for r in rows if r[0] > 0]
 
 

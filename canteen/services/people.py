@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 from canteen.errors import DomainError
 from canteen.models import Account, Department, DinerCategory, Person
 from canteen.models.ledger import PERSON_KINDS
+from canteen.services.ledger import person_accounts
 
 
 def create_person(
@@ -44,3 +45,14 @@ def require_active(person: Person) -> Person:
     if person.state != "active":
         raise DomainError("person_cancelled")
     return person
+
+
+def lock_active_person(session: Session, person_id: int) -> tuple[Person, dict[str, Account]]:
+    """Row-lock the person's accounts, then re-read the person: refused if cancelled meanwhile.
+
+    Everything that changes one person's money or cards takes this lock first, so a top-up,
+    refund or reissue racing a cancellation (清退) sees the cancellation, not a stale state.
+    """
+    wallets = person_accounts(session, person_id)
+    person = session.get(Person, person_id, populate_existing=True)
+    return require_active(person), wallets

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from canteen.clock import business_date
 from canteen.errors import DomainError
-from canteen.models import Account, JournalEntry, Person, Posting, RefundRequest
+from canteen.models import Account, JournalEntry, Posting, RefundRequest
 from canteen.models.base import fen_sum
 from canteen.services.common import Actor, Rules, check_amount, require_operator
-from canteen.services.ledger import person_accounts, post_entry, system_account
-from canteen.services.people import require_active
+from canteen.services.ledger import post_entry, system_account
+from canteen.services.people import lock_active_person
 
 APPROVERS = ("manager", "admin")
 
@@ -48,7 +48,6 @@ def _original(session: Session, original_id) -> JournalEntry:
         raise DomainError("not_found", f"entry {original_id}")
     if entry.kind != "meal":
         raise DomainError("not_refundable", entry.kind)
-    require_active(session.get(Person, entry.person_id))
     return entry
 
 
@@ -58,7 +57,7 @@ def refund(session: Session, actor: Actor, rules: Rules, *, original_id, amount,
     require_operator(actor, "cashier", "manager", "admin")
     amount = check_amount(amount, rules)
     original = _original(session, original_id)
-    person_accounts(session, original.person_id)
+    _, wallets = lock_active_person(session, original.person_id)
     if amount > sum(refundable(session, original).values()):
         raise DomainError("refund_exceeds_original")
     if amount > rules.refund_approval_fen:
@@ -68,7 +67,7 @@ def refund(session: Session, actor: Actor, rules: Rules, *, original_id, amount,
         session.add(request)
         session.flush()
         return RefundOutcome(request=request)
-    return _book(session, actor, rules, original, amount, reason, approver_id=None)
+    return _book(session, actor, rules, original, wallets, amount, reason, approver_id=None)
 
 
 def decide_refund(session: Session, actor: Actor, rules: Rules, *, request_id, approve: bool) -> RefundOutcome:
@@ -87,10 +86,10 @@ def decide_refund(session: Session, actor: Actor, rules: Rules, *, request_id, a
         session.flush()
         return RefundOutcome(request=request)
     original = _original(session, request.original_id)
-    person_accounts(session, original.person_id)
+    _, wallets = lock_active_person(session, original.person_id)
     if request.amount > sum(refundable(session, original).values()):
         raise DomainError("refund_exceeds_original")
-    outcome = _book(session, actor, rules, original, request.amount, request.reason,
+    outcome = _book(session, actor, rules, original, wallets, request.amount, request.reason,
                     approver_id=actor.operator.id, operator_id=request.requested_by)
     request.entry_id = outcome.entry.id
     session.flush()
@@ -98,12 +97,12 @@ def decide_refund(session: Session, actor: Actor, rules: Rules, *, request_id, a
     return outcome
 
 
-def _book(session, actor, rules, original, amount, reason, *, approver_id, operator_id=None) -> RefundOutcome:
+def _book(session, actor, rules, original, wallets, amount, reason, *, approver_id, operator_id=None,
+          ) -> RefundOutcome:
     """Post the refund: cash paid back first (it never expires), then subsidy."""
     left = refundable(session, original)
     cash_back = min(amount, left["cash"])
     subsidy_back = amount - cash_back
-    wallets = person_accounts(session, original.person_id)
     refs = actor.refs
     if operator_id is not None:
         refs["operator_id"] = operator_id

@@ -6,14 +6,14 @@ from sqlalchemy.orm import Session
 from canteen.errors import DomainError
 from canteen.models import Account, JournalEntry, Posting, Shift
 from canteen.models.base import fen_sum
-from canteen.services.common import Actor, Rules, check_amount, open_shift_of, require_operator
+from canteen.services.common import MAX_CASH_COUNT_FEN, Actor, Rules, check_amount, open_shift_of, require_operator
 from canteen.services.ledger import system_account
 
 
 def open_shift(session: Session, actor: Actor, rules: Rules, *, opening_float=0) -> Shift:
     """Open a shift for the acting operator with its own cash-drawer account."""
     operator = require_operator(actor, "cashier", "manager", "admin")
-    opening_float = check_amount(opening_float, rules, allow_zero=True)
+    opening_float = check_amount(opening_float, rules, allow_zero=True, limit=MAX_CASH_COUNT_FEN)
     if open_shift_of(session, operator) is not None:
         raise DomainError("shift_already_open")
     shift = Shift(operator_id=operator.id, terminal_id=actor.terminal.id if actor.terminal else None,
@@ -38,7 +38,7 @@ def expected_cash(session: Session, shift: Shift) -> int:
 def close_shift(session: Session, actor: Actor, rules: Rules, *, counted_cash) -> Shift:
     """Close the operator's shift with the cash counted; the difference (长短款) is recorded."""
     operator = require_operator(actor, "cashier", "manager", "admin")
-    counted_cash = check_amount(counted_cash, rules, allow_zero=True)
+    counted_cash = check_amount(counted_cash, rules, allow_zero=True, limit=MAX_CASH_COUNT_FEN)
     shift = session.scalar(select(Shift).where(Shift.operator_id == operator.id, Shift.closed_dt.is_(None))
                            .with_for_update(of=Shift))
     if shift is None:

@@ -7,7 +7,8 @@ from canteen.clock import business_date
 from canteen.errors import DomainError
 from canteen.models import Account, Person
 from canteen.services.common import Actor, Rules, check_amount, open_shift_of, require_operator, require_shift
-from canteen.services.ledger import Booked, person_accounts, post_entry, system_account
+from canteen.services.ledger import Booked, post_entry, system_account
+from canteen.services.people import lock_active_person
 
 TOP_UP_METHODS = ("cash", "wechat", "alipay", "bank")
 
@@ -35,10 +36,8 @@ def top_up(session: Session, actor: Actor, rules: Rules, *, person: Person, amou
     """Credit `amount` fen to the person's cash wallet, paid by `method`."""
     require_operator(actor, "cashier", "manager", "admin")
     amount = check_amount(amount, rules)
-    if person.state != "active":
-        raise DomainError("person_cancelled")
     source = money_in(session, actor, method)
-    wallets = person_accounts(session, person.id)
+    person, wallets = lock_active_person(session, person.id)
     return post_entry(
         session, kind="top_up", amount=amount, method=method,
         postings=[(wallets["cash"], amount), (source.account, -amount)],

@@ -6,7 +6,7 @@ import requests
 from sqlalchemy import func, select
 
 from canteen.extensions import db
-from canteen.models import JournalEntry
+from canteen.models import Account, JournalEntry
 from canteen.services.verify import verify_ledger
 
 
@@ -89,3 +89,33 @@ def test_a_top_up_retried_after_a_timeout_is_booked_once(world, client):
     assert first.status_code == again.status_code == 201
     assert first.json == again.json and again.headers["Idempotent-Replayed"] == "true"
     assert again.json["balances"]["cash"] == 5000
+
+
+def test_top_ups_racing_a_cancellation_never_leave_money_on_a_cancelled_account(world, live_server):
+    person, card = world.diner(cash=5000, deposit=1000)
+    cashiers = [world.operator("cashier") for _ in range(6)]
+    for cashier in cashiers:
+        world.shift_for(cashier)
+    headers = [world.headers(operator=c, idem=None) for c in cashiers]
+    person_id = person.id
+
+    def act(i, http):
+        if i == 0:
+            r = http.post(f"{live_server}/api/v1/people/{person_id}/cancel", timeout=60,
+                          headers=headers[0] | {"Idempotency-Key": "cancel"})
+        else:
+            r = http.post(f"{live_server}/api/v1/top-ups", timeout=60,
+                          json={"person_id": person_id, "amount": 700, "method": "cash"},
+                          headers=headers[i % 6] | {"Idempotency-Key": f"top-{i}"})
+        return r.status_code, r.json()
+
+    results = _race(12, act)
+    assert results[0][0] == 200
+    booked = sum(1 for status, _ in results[1:] if status == 201)
+    refused = {body["error"]["code"] for status, body in results[1:] if status != 201}
+    assert refused <= {"person_cancelled"}
+    assert results[0][1]["cash_paid"] == 5000 + 700 * booked  # every top-up before the payout was paid out
+    db.session.expire_all()
+    balances = [a.balance for a in db.session.scalars(select(Account).where(Account.person_id == person_id))]
+    assert balances == [0, 0, 0]
+    assert verify_ledger(db.session).ok
