@@ -3,8 +3,10 @@ import os
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from gunicorn.app.base import BaseApplication
 
+from canteen.cli.refusals import database_errors
 from canteen.cli.setup import init_database
 from canteen.extensions import db
 
@@ -38,6 +40,7 @@ def _sqlite() -> bool:
 
 
 @click.command("serve")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 @click.option("--workers", default=None, type=int, help="Default: 1 on SQLite, 2 x cores + 1 otherwise")
@@ -50,17 +53,19 @@ def serve(host, port, workers, threads):
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True)
-@click.option("--people", default=300, show_default=True)
-@click.option("--days", default=30, show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--people", default=300, show_default=True, type=click.IntRange(min=10))
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366))
 @click.option("--no-serve", is_flag=True, help="Only create the demo data")
 def demo(host, port, people, days, no_serve):
     """Create the database with demo data (first run only), then serve it."""
     from canteen.demo import seed_demo
 
-    init_database()
-    summary = seed_demo(db.session, people=people, days=days)
+    with database_errors("create the demo database"):
+        init_database()
+        summary = seed_demo(db.session, people=people, days=days)
     click.echo(summary)
     db.session.remove()
     if not no_serve:

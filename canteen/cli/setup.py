@@ -1,7 +1,9 @@
 """``canteen init-db``: run every migration and add the defaults a new canteen needs."""
 import click
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from canteen.cli.refusals import database_errors
 from canteen.defaults import seed_defaults
 from canteen.extensions import db
 
@@ -15,8 +17,10 @@ def init_database() -> bool:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db():
     """Create or upgrade the database (migrations) and add default categories and meal periods."""
-    added = init_database()
+    with database_errors("create the database", "is the database server up and the URL right?"):
+        added = init_database()
     click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}"
                + (" (defaults added)" if added else ""))

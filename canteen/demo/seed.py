@@ -1,0 +1,141 @@
+"""``seed_demo``: fill an empty canteen with a realistic, reproducible month.
+
+The departments, operators and terminals are reference data and are added as rows; every
+money movement (cards, top-ups, meals, refunds, subsidies, reissues, cancellations, shifts)
+goes through the services with a back-dated actor. One transaction per simulated day keeps
+SQLite fast; a failure leaves the days before it in place (the journal is append-only).
+"""
+import random
+import time as timer
+from datetime import date, timedelta
+
+from flask import current_app, has_app_context
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from canteen.api.auth import key_hash
+from canteen.clock import business_date
+from canteen.defaults import seed_defaults
+from canteen.demo.book import Booker, Cast
+from canteen.demo.names import DEPARTMENTS, roster
+from canteen.demo.plan import Calendar, Period, day_events, draw_specials, opening_day
+from canteen.models import (
+    Card,
+    Department,
+    DinerCategory,
+    JournalEntry,
+    MealPeriod,
+    MealPrice,
+    Operator,
+    Person,
+    Terminal,
+    utcnow,
+)
+from canteen.services.common import Rules
+
+#: Password of every demo operator.
+DEMO_PASSWORD = "canteen-demo"
+#: username, name, role
+OPERATORS = [
+    ("admin", "系统管理员", "admin"),
+    ("manager", "周建国", "manager"),
+    ("cashier1", "王丽华", "cashier"),
+    ("cashier2", "陈静", "cashier"),
+    ("auditor", "赵敏", "auditor"),
+]
+#: code, name, place; the key of each is demo-key-<code>.
+TERMINALS = [
+    ("T01", "1号收银机", "机关食堂一楼东侧"),
+    ("T02", "2号收银机", "机关食堂一楼西侧"),
+]
+DEFAULT_SEED = 20261128
+
+
+def seed_demo(session: Session, people: int = 300, days: int = 30, *, seed: int = DEFAULT_SEED,
+              today: date | None = None) -> str:
+    """Build the demo canteen if the database has no people yet; return a one-line summary.
+
+    `days` days of history end the day before `today` (default: the canteen's local date now);
+    cards are issued the day before the history starts. The same seed and date give the same data.
+    """
+    if people < 10 or days < 1:
+        raise ValueError("the demo needs at least 10 people and 1 day")
+    existing = session.scalar(select(func.count()).select_from(Person))
+    if existing:
+        return f"demo data not added: the database already has {existing} people"
+    started = timer.perf_counter()
+    rules = Rules.from_config(current_app.config) if has_app_context() else Rules()
+    seed_defaults(session)
+    today = today or business_date(utcnow(), rules.timezone)
+    window = [today - timedelta(days=days - n) for n in range(days)]
+    rng = random.Random(seed)
+    cal = Calendar(rng, rules.timezone)
+    opening = window[0] - timedelta(days=1)
+    cast = _cast(session, cal.at(opening, 7, 30))
+    session.commit()
+
+    diners = roster(rng, people)
+    specials = draw_specials(cal, diners, window)
+    booker = Booker(session, rules, cal, diners, cast)
+    booker.run(opening_day(cal, opening, [who for who in range(people) if who not in specials.joins]))
+    session.commit()
+    periods = [Period(p.code, p.start_time, p.end_time, p.weekdays)
+               for p in session.scalars(select(MealPeriod).where(MealPeriod.active.is_(True)))]
+    for n, day in enumerate(window):
+        booker.run(day_events(cal, day, n == 0, diners, specials, periods, booker.balance, set(cast.prices)))
+        session.commit()
+    return _summary(session, booker, window, timer.perf_counter() - started)
+
+
+def _cast(session: Session, since) -> Cast:
+    """Departments, operators and terminals (kept if they already exist), categories and prices."""
+    departments = {}
+    for code, name, _ in DEPARTMENTS:
+        found = session.scalar(select(Department).where((Department.code == code) | (Department.name == name)))
+        if found is None:
+            found = Department(code=code, name=name)
+            session.add(found)
+        departments[code] = found
+    operators = {}
+    for username, name, role in OPERATORS:
+        found = session.scalar(select(Operator).where(Operator.username == username))
+        if found is None:
+            found = Operator(username=username, name=name, role=role, created_dt=since,
+                             password_hash=generate_password_hash(DEMO_PASSWORD))
+            session.add(found)
+        operators[username] = found
+    terminals = {}
+    for code, name, place in TERMINALS:
+        found = session.scalar(select(Terminal).where(Terminal.code == code))
+        if found is None:
+            found = Terminal(code=code, name=name, place=place, key_hash=key_hash(f"demo-key-{code}"))
+            session.add(found)
+        terminals[code] = found
+    session.flush()
+    categories = {c.code: c for c in session.scalars(select(DinerCategory))}
+    missing = {"staff", "contract", "guest"} - set(categories)
+    if missing:
+        raise LookupError(f"the demo needs the diner categories {sorted(missing)} (see canteen.defaults)")
+    prices = {(period, category): price for period, category, price in session.execute(
+        select(MealPeriod.code, DinerCategory.code, MealPrice.price)
+        .join(MealPeriod, MealPeriod.id == MealPrice.meal_period_id)
+        .join(DinerCategory, DinerCategory.id == MealPrice.category_id)
+        .where(MealPeriod.active.is_(True)))}
+    return Cast(departments, categories, operators, terminals, prices)
+
+
+def _summary(session: Session, booker: Booker, window: list[date], seconds: float) -> str:
+    def count(model) -> int:
+        return session.scalar(select(func.count()).select_from(model))
+
+    kinds = dict(session.execute(select(JournalEntry.kind, func.count()).group_by(JournalEntry.kind)).all())
+    s = booker.stats
+    return (
+        f"demo canteen ready in {seconds:.1f}s: {count(Person)} people in {count(Department)} departments, "
+        f"{count(Card)} cards, {count(JournalEntry)} journal entries ({kinds.get('meal', 0)} meals, "
+        f"{kinds.get('top_up', 0)} top-ups, {kinds.get('refund', 0)} refunds, {s['reissue']} reissues, "
+        f"{s['cancel']} cancellations) from {window[0]} to {window[-1]}; operators "
+        f"{'/'.join(u for u, _, _ in OPERATORS)} with password {DEMO_PASSWORD}; terminals "
+        f"{'/'.join(c for c, _, _ in TERMINALS)} with keys {'/'.join(f'demo-key-{c}' for c, _, _ in TERMINALS)}"
+    )
