@@ -12,6 +12,18 @@ def test_migrations_create_exactly_the_models_tables(app):
     assert diff == []
 
 
+def test_the_openapi_document_is_valid_and_documents_every_write_key(client):
+    from openapi_spec_validator import validate
+
+    spec = client.get("/api/v1/openapi.json").json
+    validate(spec)
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "post" and path != "/api/v1/auth/login":
+                names = [p.get("name") for p in operation.get("parameters", [])]
+                assert "Idempotency-Key" in names, (method, path)
+
+
 def test_healthz_reports_database_and_redis(client):
     r = client.get("/healthz")
     assert r.status_code == 200
