@@ -102,6 +102,10 @@ class VirtualCard:
                     data = sock.recv(4096)
                 except socket.timeout:
                     continue
+                # vpcd sends a frame's length and body as two packets; a delayed ACK of the first
+                # stalls the second by ~40 ms (Nagle on vpcd's side), so acknowledge at once.
+                if hasattr(socket, "TCP_QUICKACK"):
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
                 if not data:
                     log.info("vpcd closed the connection (pcscd stopped?)")
                     self.gone.set()

@@ -252,6 +252,8 @@ def serve_test_printer(host: str = "127.0.0.1", port: int = 9100, *, columns: in
     from .decoder import decode_text
 
     def show(data: bytes) -> None:
+        if not _strip_queries(data):
+            return  # a status poll, not a receipt
         text = decode_text(_strip_queries(data), columns, codec)
         echo(f"----- job {len(printer.jobs)} ({len(data)} bytes) -----\n{text}")
 

@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from gunicorn.app.base import BaseApplication
 
+from canteen.cli.companions import start_demo_companions, stop
 from canteen.cli.refusals import database_errors
 from canteen.cli.setup import init_database
 from canteen.extensions import db
@@ -69,6 +70,10 @@ def demo(host, port, people, days, no_serve):
     click.echo(summary)
     db.session.remove()
     if not no_serve:
-        click.echo(f"serving on http://{host}:{port}  (API: /api/v1/openapi.json)")
+        click.echo(f"serving on http://{host}:{port}  (API: /api/v1/openapi.json, back office: /admin/)")
         db.engine.dispose()
-        run_gunicorn(host, port, 1, 8)
+        companions = start_demo_companions(host, port, current_app.instance_path)
+        try:
+            run_gunicorn(host, port, 1, 8)
+        finally:
+            stop(companions)

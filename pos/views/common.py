@@ -1,0 +1,86 @@
+"""Helpers every terminal view shares: the till, the signed-in operator, money input and error answers."""
+from __future__ import annotations
+
+import re
+from functools import wraps
+
+from flask import current_app, jsonify, redirect, request, session, url_for
+
+from pos.api_client import ServerError
+from pos.till import Till
+
+_YUAN = re.compile(r"^\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$")
+
+
+class InputError(Exception):
+    """The cashier typed something the till cannot send."""
+
+
+def till() -> Till:
+    """The running till of this app."""
+    return current_app.extensions["pos"]
+
+
+def yuan_to_fen(text: object, *, allow_zero: bool = False) -> int:
+    """``"12.5"`` -> 1250: the cashier keys yuan, the server takes integer fen. No floats on the way."""
+    match = _YUAN.match(str(text if text is not None else ""))
+    if not match:
+        raise InputError("金额格式不对，请输入如 12.50 的金额")
+    fen = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    if fen == 0 and not allow_zero:
+        raise InputError("金额必须大于零")
+    return fen
+
+
+def operator() -> dict | None:
+    """The operator signed in at this browser, or None."""
+    return session.get("operator")
+
+
+def token() -> str | None:
+    """The operator's bearer token for the server."""
+    return session.get("token")
+
+
+def fail(code: str, message: str, status: int = 400):
+    """The terminal's JSON error, the same shape as the server's."""
+    return jsonify(error={"code": code, "message": message}), status
+
+
+def cashier_api(view):
+    """A JSON endpoint for the signed-in cashier: checks sign-in and the same-origin header, maps errors."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if request.method == "POST" and request.headers.get("X-Requested-With") != "pos":
+            return fail("forbidden", "请求来源不对", 403)  # a cross-site form cannot set this header
+        if not token():
+            return fail("operator_auth_failed", "请先登录", 401)
+        try:
+            return view(*args, **kwargs)
+        except InputError as exc:
+            return fail("invalid_input", str(exc))
+        except (TypeError, ValueError) as exc:  # e.g. a person id that is not a number
+            current_app.logger.warning("bad input to %s: %s", request.path, exc)
+            return fail("invalid_input", "输入内容有误，请检查后重试")
+        except ServerError as exc:
+            if exc.code == "operator_auth_failed":
+                session.clear()
+                till().supervisor.set_cashier_mode(False)
+            current_app.logger.info("server refused %s: %s", request.path, exc)
+            return fail(exc.code, exc.message, exc.status or 503)
+    return wrapper
+
+
+def cashier_page(view):
+    """A page for the signed-in cashier; others go to the sign-in page."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not token():
+            return redirect(url_for("signin.login"))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def body() -> dict:
+    """The JSON body of the request (empty when absent)."""
+    return request.get_json(silent=True) or {}

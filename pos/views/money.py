@@ -1,0 +1,121 @@
+"""Cashier money operations: top-up (充值), keyed charge (计价消费), refund (退款), and the look-ups they need.
+
+Each books one operation on the server, then queues its receipt and answers at once: the printer never
+holds up a payment.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from pos import receipts
+from pos.printing import job_dict
+from pos.views.common import body, cashier_api, operator, till, token, yuan_to_fen
+
+bp = Blueprint("money", __name__, url_prefix="/cashier/api")
+TOP_UP_METHODS = ("cash", "wechat", "alipay", "bank")
+
+
+def _ctx():
+    return till().context((operator() or {}).get("name"))
+
+
+def card_label(person_id: int) -> tuple[dict, dict, str]:
+    """A person, their balances, and the number of their card in use (printed number, else UID)."""
+    data = till().client.get(f"/api/v1/people/{person_id}", token=token()).body
+    live = [c for c in data["cards"] if c["state"] == "active"] or data["cards"][-1:]
+    card_no = (live[0].get("printed_no") or live[0]["uid"]) if live else "-"
+    return data["person"], data["balances"], card_no
+
+
+def queued(receipt) -> dict | None:
+    """Queue a receipt; its job for the page (None without a printer)."""
+    job = till().desk.enqueue(receipt)
+    return job_dict(job) if job else None
+
+
+@bp.post("/top-up")
+@cashier_api
+def top_up():
+    """Top up by tapped card (``uid``) or by a person found by search (``person_id``)."""
+    data = body()
+    method = data.get("method", "cash")
+    if method not in TOP_UP_METHODS:
+        method = "cash"
+    request_body = {"amount": yuan_to_fen(data.get("amount")), "method": method}
+    if data.get("uid"):
+        request_body["uid"] = str(data["uid"])
+    else:
+        request_body["person_id"] = int(data.get("person_id") or 0)
+    reply = till().client.post("/api/v1/top-ups", request_body, token=token())
+    card_no = request_body.get("uid") or card_label(reply.body["person"]["id"])[2]
+    job = queued(receipts.top_up(_ctx(), reply.body, card_no, method))
+    return jsonify(result=reply.body, job=job, message=f"充值成功：{reply.body['person']['name']}"), 201
+
+
+@bp.post("/charge")
+@cashier_api
+def charge():
+    """Charge an amount the cashier keyed to a tapped card."""
+    data = body()
+    uid = str(data.get("uid") or "")
+    reply = till().client.post("/api/v1/charges", {"uid": uid, "amount": yuan_to_fen(data.get("amount"))},
+                               token=token())
+    job = queued(receipts.meal(_ctx(), reply.body, uid))
+    return jsonify(result=reply.body, job=job, message=f"扣款成功：{reply.body['person']['name']}")
+
+
+@bp.get("/recent-charges")
+@cashier_api
+def recent_charges():
+    """The latest meal charges booked at this till, with the diner's name, for a refund."""
+    entries = till().client.get("/api/v1/terminal/entries", token=token(),
+                                params={"kind": "meal", "limit": 20}).body["entries"]
+    names: dict[int, str] = {}
+    for entry in entries:
+        person_id = entry["person_id"]
+        if person_id not in names:
+            names[person_id] = till().client.get(f"/api/v1/people/{person_id}", token=token()).body["person"]["name"]
+        entry["name"] = names[person_id]
+    return jsonify(entries=entries)
+
+
+@bp.post("/refund")
+@cashier_api
+def refund():
+    """Refund (part of) a charge at this till; above the limit it waits for a manager's approval."""
+    data = body()
+    reason = (data.get("reason") or "").strip()[:200] or None
+    request_body = {"entry_id": int(data.get("entry_id") or 0), "amount": yuan_to_fen(data.get("amount"))}
+    if reason:
+        request_body["reason"] = reason
+    reply = till().client.post("/api/v1/refunds", request_body, token=token())
+    if reply.status == 202 or not reply.body.get("entry"):
+        return jsonify(result=reply.body, job=None, message=reply.body.get("error", {}).get(
+            "message", "退款申请已提交，待审批")), 202
+    person, balances, card_no = card_label(reply.body["entry"]["person_id"])
+    job = queued(receipts.refund(_ctx(), reply.body, person, balances, card_no, reason))
+    return jsonify(result=reply.body, job=job, message=f"退款成功：{person['name']}"), 201
+
+
+@bp.get("/people")
+@cashier_api
+def people():
+    """People by staff number or name."""
+    q = request.args.get("q", "").strip()
+    if not q:
+        return jsonify(people=[])
+    return jsonify(till().client.get("/api/v1/people", token=token(), params={"q": q}).body)
+
+
+@bp.get("/people/<int:person_id>")
+@cashier_api
+def person(person_id):
+    """A person with balances and cards."""
+    return jsonify(till().client.get(f"/api/v1/people/{person_id}", token=token()).body)
+
+
+@bp.get("/cards/<uid>")
+@cashier_api
+def card(uid):
+    """A card, its holder and their balances."""
+    return jsonify(till().client.get(f"/api/v1/cards/{uid}", token=token()).body)

@@ -1,0 +1,138 @@
+"""The terminal's pages in a real browser: Playwright driving Debian's headless Chromium."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from canteen.services.cards import find_card, report_loss
+from printers import decode_text
+from tests.pos.terminal import held
+from tests.services import missing_service
+from tests.world import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+GREEN, RED = "rgb(26, 127, 55)", "rgb(198, 40, 40)"  # pos.css: the big result panel
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (the system's, never a downloaded one)."""
+    if not os.access(CHROMIUM, os.X_OK):
+        missing_service("Chromium", f"{CHROMIUM} not found; apt-get install -y chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        missing_service("playwright", f"{exc}; pip install playwright (its browser download is not needed)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--autoplay-policy=no-user-gesture-required"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab (own cookies)."""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    yield page
+    context.close()
+
+
+def open_diner_page(page, terminal):
+    """Load the diner page and wait until its event stream is connected."""
+    page.goto(terminal.url + "/")
+    page.wait_for_selector("body[data-stream='open']")
+
+
+def background(page, selector: str) -> str:
+    return page.eval_on_selector(selector, "e => getComputedStyle(e).backgroundColor")
+
+
+def test_a_diner_tap_shows_name_and_balance_in_green(page, canteen, start_terminal):
+    world, _, _ = canteen
+    name, uid = held(world, *world.diner(cash=5000))
+    terminal = start_terminal()
+    open_diner_page(page, terminal)
+    assert page.text_content("#headline") == "请刷卡"
+    page.wait_for_selector("#meal-name:has-text('全天')")
+    assert page.text_content("#meal-price") == "￥10.00"
+    terminal.reader().tap(uid)
+    page.wait_for_selector("#result[data-state='ok']")
+    assert page.text_content("#name") == name
+    assert page.text_content("#amount") == "￥10.00"
+    assert page.text_content("#cash-left") == "￥40.00"
+    assert page.text_content("#subsidy-left") == "￥0.00"
+    page.wait_for_function(f"getComputedStyle(document.getElementById('result')).backgroundColor === '{GREEN}'")
+    if os.environ.get("POS_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["POS_SCREENSHOTS"], "diner-ok.png"))
+
+
+def test_a_lost_card_shows_the_red_state_with_the_reason(page, canteen, start_terminal):
+    world, _, _ = canteen
+    _, card = world.diner(cash=5000)
+    report_loss(world.session, world.actor(world.cashier()), card=find_card(world.session, card.uid))
+    _, uid = held(world, card.person, card)
+    terminal = start_terminal()
+    open_diner_page(page, terminal)
+    terminal.reader().tap(uid)
+    page.wait_for_selector("#result[data-state='refused']")
+    assert page.text_content("#headline") == "此卡已挂失"
+    page.wait_for_function(f"getComputedStyle(document.getElementById('result')).backgroundColor === '{RED}'")
+    page.wait_for_selector("#result[data-state='idle']", timeout=15000)  # back to "please tap" by itself
+
+
+def test_a_keyboard_wedge_card_number_typed_into_the_page_is_a_tap(page, canteen, start_terminal):
+    world, _, _ = canteen
+    name, _ = held(world, *world.diner(cash=3000, uid="04A1B2C3"))
+    terminal = start_terminal()
+    open_diner_page(page, terminal)
+    page.keyboard.type("3283263748")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#result[data-state='ok']")
+    assert page.text_content("#name") == name
+    assert page.text_content("#cash-left") == "￥20.00"
+
+
+def test_a_cashier_tops_up_a_tapped_card_and_the_receipt_prints(page, canteen, start_terminal, test_printer):
+    world, _, _ = canteen
+    username = world.operator("cashier").username
+    name, uid = held(world, *world.diner(cash=1000))
+    terminal = start_terminal(CANTEEN_PRINTER_URL=test_printer.url)
+    page.goto(terminal.url + "/cashier/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#operator")
+    page.wait_for_selector("body[data-stream='open']")
+    page.fill("#opening-float", "200")
+    page.click("#open-shift")
+    page.wait_for_selector("#shift-state[data-open='1']")
+    terminal.reader().tap(uid)
+    page.wait_for_selector(f"#target:has-text('{name}')")
+    page.fill("#top-up-amount", "50")
+    page.select_option("#top-up-method", "cash")
+    page.click("#top-up-submit")
+    page.wait_for_selector("#flash[data-ok='1']:has-text('充值成功')")
+    page.wait_for_selector("#target:has-text('￥60.00')")
+    assert test_printer.wait_for_printed(1, timeout=15)
+    text = decode_text(test_printer.printed[0])
+    for expected in ("充值凭条", name, "现金", "￥50.00", "￥60.00"):
+        assert expected in text, f"{expected!r} missing from:\n{text}"
+    page.wait_for_selector("#receipts li[data-status='printed']")
+    if os.environ.get("POS_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["POS_SCREENSHOTS"], "cashier.png"), full_page=True)
+
+
+def test_the_demo_taps_a_card_from_the_page_with_the_virtual_reader(page, canteen, start_terminal):
+    world, _, _ = canteen
+    name, uid = held(world, *world.diner(cash=2500))
+    terminal = start_terminal()
+    open_diner_page(page, terminal)
+    page.fill("#virtual-uid", uid)
+    page.click("#virtual-tap button")
+    page.wait_for_selector("#result[data-state='ok']")
+    assert page.text_content("#name") == name and page.text_content("#cash-left") == "￥15.00"
