@@ -10,7 +10,7 @@ from canteen.extensions import db
 
 def init_database() -> bool:
     """Upgrade the schema to the newest migration and seed defaults; True if defaults were added."""
-    upgrade()
+    upgrade(revision="heads")
     added = seed_defaults(db.session)
     db.session.commit()
     return added
