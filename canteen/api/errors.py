@@ -29,6 +29,11 @@ def error_response(code: str, message: str | None = None, status: int | None = N
     return jsonify(body), status or CODES.get(code, (400,))[0]
 
 
+def refusal_body(exc: DomainError) -> dict:
+    """The JSON body of a domain refusal, in the request's language."""
+    return {"error": {"code": exc.code, "message": exc.message(_lang()), **exc.data}}
+
+
 def http_error_response(error):
     """Werkzeug HTTP errors (404, 405, 422 from validation ...) as API errors under /api/."""
     if not request.path.startswith("/api/"):
@@ -52,7 +57,7 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         db.session.rollback()
-        return error_response(exc.code, exc.message(_lang()), exc.status, **exc.data)
+        return jsonify(refusal_body(exc)), exc.status
 
     @app.errorhandler(IntegrityError)
     def integrity_error(exc: IntegrityError):

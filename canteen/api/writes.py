@@ -5,6 +5,7 @@ from collections.abc import Callable
 from flask import current_app, jsonify, request
 
 from canteen.api.auth import current_operator, current_terminal
+from canteen.api.errors import refusal_body
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import utcnow
@@ -42,7 +43,7 @@ def write(operation: str, body: dict, action: Callable[[Actor], tuple[int, dict]
     scope = f"t{terminal.id}" if terminal else f"o{operator.id}"
     actor = Actor(key=f"{scope}:{header}", operator=operator, terminal=terminal, at=utcnow())
     status, result, replayed = run_once(
-        db.session, actor.key, fingerprint(operation, body), lambda: action(actor))
+        db.session, actor.key, fingerprint(operation, body), lambda: action(actor), refusal=refusal_body)
     response = jsonify(result)
     response.status_code = status
     if replayed:

@@ -2,7 +2,9 @@
 
 The key's row is inserted at the start of the write's transaction, so a concurrent request
 with the same key waits on the unique index until the first commits, then replays its
-result; if the first fails, nothing of it (the key included) is kept and the retry runs.
+result. A refusal that depends on the ledger's state (insufficient balance, card lost ...) is
+kept too, so the same tap retried after a top-up is still the refused tap; a failure of the
+server itself (database down) keeps nothing, and the retry runs.
 """
 import hashlib
 import json
@@ -21,12 +23,21 @@ def fingerprint(operation: str, body) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+#: Refusals that depend on the ledger's state at the time (balance, card state, shift ...): the
+#: key keeps them, so a retry of the same request cannot succeed later. Refusals of the input
+#: itself (400) come out the same on every retry and are not kept; 401/403 are not about the key.
+STATE_REFUSALS = (402, 404, 409)
+
+
 def run_once(
     session: Session, key: str, print_: str, action: Callable[[], tuple[int, dict]],
+    refusal: Callable[[DomainError], dict] | None = None,
 ) -> tuple[int, dict, bool]:
     """Run `action` once per `key` and commit; return (status, body, replayed).
 
-    A DomainError from `action` rolls everything back (the key too) and propagates.
+    A DomainError from `action` rolls its writes back. A refusal that depends on the state of
+    the ledger is then kept for the key (rendered by `refusal`) and returned like a result;
+    any other refusal propagates and leaves nothing behind.
     """
     record = IdempotencyRecord(key=key, fingerprint=print_, status_code=0, response="")
     try:
@@ -39,9 +50,26 @@ def run_once(
         status, body = action()
         record.status_code, record.response = status, json.dumps(body, ensure_ascii=False)
         session.commit()
+    except DomainError as refused:
+        session.rollback()
+        if refusal is None or refused.status not in STATE_REFUSALS:
+            raise
+        return _keep_refusal(session, key, print_, refused.status, refusal(refused))
     except BaseException:
         session.rollback()
         raise
+    return status, body, False
+
+
+def _keep_refusal(session: Session, key: str, print_: str, status: int, body: dict) -> tuple[int, dict, bool]:
+    """Store a refusal for the key; if a concurrent retry got there first, answer with its result."""
+    try:
+        session.add(IdempotencyRecord(key=key, fingerprint=print_, status_code=status,
+                                      response=json.dumps(body, ensure_ascii=False)))
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return _replay(session, key, print_)
     return status, body, False
 
 

@@ -3,12 +3,14 @@ import pytest
 from sqlalchemy import func, select
 
 from canteen.extensions import db
-from canteen.models import Card, IdempotencyRecord, JournalEntry, RefundRequest
+from canteen.models import Account, Card, CardEvent, IdempotencyRecord, JournalEntry, RefundRequest
 
 
 def _written():
-    return tuple(db.session.scalar(select(func.count()).select_from(t))
-                 for t in (JournalEntry, Card, IdempotencyRecord, RefundRequest))
+    """Everything a refusal must leave as it was (a state refusal's idempotency record aside)."""
+    counts = tuple(db.session.scalar(select(func.count()).select_from(t))
+                   for t in (JournalEntry, Card, CardEvent, RefundRequest))
+    return counts, tuple(db.session.scalars(select(Account.balance).order_by(Account.id)))
 
 
 @pytest.fixture
@@ -131,3 +133,25 @@ def test_unknown_routes_and_fields_answer_in_the_error_shape(till, client):
     r = client.get("/api/v1/nowhere")
     assert (r.status_code, r.json["error"]["code"]) == (404, "not_found")
     _refusal(till, client, "POST", "/api/v1/taps", {"uid": till["card"].uid, "sneaky": 1}, "invalid_input", 400)
+
+
+def test_a_refused_tap_retried_with_its_key_after_a_top_up_is_still_refused(till, client):
+    w = till["world"]
+    poor = till["other_card"]
+    headers = w.headers(till["terminal"], till["key"], idem="tap-poor")
+    first = client.post("/api/v1/taps", json={"uid": poor.uid}, headers=headers)
+    assert (first.status_code, first.json["error"]["code"]) == (402, "insufficient_balance")
+    w.top_up(poor.person, 5000)
+    again = client.post("/api/v1/taps", json={"uid": poor.uid}, headers=headers)
+    assert again.status_code == 402 and again.json == first.json
+    assert again.headers["Idempotent-Replayed"] == "true"
+    fresh = client.post("/api/v1/taps", json={"uid": poor.uid}, headers=w.headers(till["terminal"], till["key"]))
+    assert fresh.status_code == 200
+
+
+def test_input_refusals_keep_no_idempotency_record(till, client):
+    w = till["world"]
+    before = db.session.scalar(select(func.count()).select_from(IdempotencyRecord))
+    r = client.post("/api/v1/taps", json={"uid": "XYZ"}, headers=w.headers(till["terminal"], till["key"]))
+    assert r.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(IdempotencyRecord)) == before
