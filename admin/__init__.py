@@ -1,18 +1,69 @@
-"""The managers' and auditors' back office at ``/admin/`` (plugged into the server by the app factory)."""
-from flask import Blueprint, current_app, render_template_string
+"""The managers' and auditors' back office at ``/admin/`` (plugged into the server by the app factory).
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+Chinese by default (Flask-Babel, ``zh_Hans_CN``), English available; every figure comes from
+:mod:`canteen.reports`; every change goes through :mod:`canteen.services` and the audit log.
+"""
+import os
+
+import click
+from flask import request, session
+from flask_babel import Babel
+
+from admin.blueprint import bp
+
+TRANSLATIONS = os.path.join(os.path.dirname(__file__), "translations")
 
 
-@bp.get("/")
-def index():
-    """Where the back office will be."""
-    return render_template_string(
-        "<!doctype html><meta charset=utf-8><title>管理后台</title><h1>{{ name }} · 管理后台</h1>"
-        "<p>管理后台（人员、卡片、报表、工作总结）正在建设中；账务可用 canteen ledger verify 核对。</p>",
-        name=current_app.config["CANTEEN_NAME"])
+def _locale():
+    """The language chosen in this session, else Chinese."""
+    if request and request.path.startswith("/admin"):
+        return session.get("lang") or "zh_Hans_CN"
+    return None
 
 
 def init_app(app) -> None:
     """Register the back office on the server app."""
+    from admin import (  # noqa: F401  (the modules register their routes)
+        audit_views,
+        auth,
+        card_views,
+        dashboard,
+        formatting,
+        index,
+        people_views,
+        report_views,
+        settings_views,
+        staff_views,
+        subsidy_views,
+        summary_views,
+    )
+    from admin.security import init_security
+
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_Hans_CN")
+    dirs = app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    if TRANSLATIONS not in dirs:
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{dirs};{TRANSLATIONS}"
+    if "babel" not in app.extensions:
+        Babel(app, locale_selector=_locale)
+    init_security(app)
     app.register_blueprint(bp)
+    app.cli.add_command(audit_cli)
+
+
+@click.group("audit")
+def audit_cli():
+    """The back office's audit log."""
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Check the audit log's hash chain; exit 1 if it is broken."""
+    from admin.audit import verify_audit
+    from canteen.extensions import db
+
+    proof = verify_audit(db.session)
+    for problem in proof.problems:
+        click.echo(f"PROBLEM: {problem}", err=True)
+    click.echo(f"audit rows: {proof.rows}; chain {'intact' if proof.ok else 'BROKEN'}")
+    if not proof.ok:
+        raise SystemExit(1)

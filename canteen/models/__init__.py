@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and the app see every table."""
+from canteen.models.audit import AuditEntry, AuditHead
 from canteen.models.base import Base, utcnow
 from canteen.models.cards import Card, CardEvent
 from canteen.models.idempotency import IdempotencyRecord
@@ -9,7 +10,7 @@ from canteen.models.staff import Operator, Shift, Terminal
 from canteen.models.subsidies import RefundRequest, SubsidyBatch
 
 __all__ = [
-    "Account", "Base", "Card", "CardEvent", "Department", "DinerCategory", "IdempotencyRecord",
-    "JournalEntry", "LedgerHead", "MealPeriod", "MealPrice", "Operator", "Person", "Posting",
+    "Account", "AuditEntry", "AuditHead", "Base", "Card", "CardEvent", "Department", "DinerCategory",
+    "IdempotencyRecord", "JournalEntry", "LedgerHead", "MealPeriod", "MealPrice", "Operator", "Person", "Posting",
     "RefundRequest", "Shift", "SubsidyBatch", "Terminal", "utcnow",
 ]

@@ -25,6 +25,10 @@ class Operator(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Failed sign-ins in a row; reset by a successful one.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Sign-in is refused until then (锁定), after too many failures in a row.
+    locked_until_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Terminal(Base):

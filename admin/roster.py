@@ -1,0 +1,132 @@
+"""Reading a roster (.xlsx) of people to register, all or nothing, with a row-by-row error report.
+
+Hostile files are expected: not a spreadsheet, wrong columns, formulas, duplicate staff numbers,
+unknown departments, far too many rows. Nothing is written unless every row is good.
+"""
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from canteen.models import Department, DinerCategory, Person
+
+COLUMNS = ("工号", "姓名", "部门", "人员类别", "电话")
+REQUIRED = COLUMNS[:4]
+MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class RosterRow:
+    """One good row, resolved to its department and category."""
+
+    line: int
+    staff_no: str
+    name: str
+    department: Department
+    category: DinerCategory
+    phone: str | None
+
+
+@dataclass
+class Roster:
+    """What a file held: the good rows, and every problem found (line 0: the file as a whole)."""
+
+    rows: list[RosterRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every row can be imported."""
+        return not self.errors and bool(self.rows)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_roster(session: Session, data: bytes) -> Roster:
+    """Check every row of the first sheet against the database; resolve departments and categories."""
+    roster = Roster()
+    if len(data) > MAX_BYTES:
+        roster.errors.append((0, f"文件过大（超过 {MAX_BYTES // 1024 // 1024} MB）"))
+        return roster
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        roster.errors.append((0, "不是有效的 .xlsx 文件"))
+        return roster
+    try:
+        _read_sheet(session, book.worksheets[0] if book.worksheets else None, roster)
+    finally:
+        book.close()
+    if not roster.rows and not roster.errors:
+        roster.errors.append((0, "文件中没有人员"))
+    if roster.errors:
+        roster.rows = []
+    return roster
+
+
+def _read_sheet(session: Session, sheet, roster: Roster) -> None:
+    if sheet is None:
+        roster.errors.append((0, "文件中没有工作表"))
+        return
+    departments, categories = {}, {}
+    for d in session.scalars(select(Department).where(Department.active.is_(True))):
+        departments[d.code], departments[d.name] = d, d
+    for c in session.scalars(select(DinerCategory)):
+        categories[c.code], categories[c.name] = c, c
+    existing = set(session.scalars(select(Person.staff_no)))
+    seen: dict[str, int] = {}
+    header = None
+    for line, cells in enumerate(sheet.iter_rows(), 1):
+        if line > MAX_ROWS + 1:
+            roster.errors = [(0, f"行数超过上限 {MAX_ROWS}，请分批导入")]
+            return
+        if any(getattr(c, "data_type", None) == "f" for c in cells):
+            roster.errors.append((line, "不允许公式，请粘贴为数值"))
+            continue
+        values = [_text(getattr(c, "value", None)) for c in cells]
+        if header is None:
+            header = {name: values.index(name) for name in COLUMNS if name in values}
+            missing = [name for name in REQUIRED if name not in header]
+            if missing:
+                roster.errors.append((1, f"缺少列：{'、'.join(missing)}（第一行应为 {'、'.join(COLUMNS)}）"))
+                return
+            continue
+        if not any(values):
+            continue
+        field_of = {name: (values[i] if i < len(values) else "") for name, i in header.items()}
+        problems = []
+        staff_no, name = field_of["工号"], field_of["姓名"]
+        if not staff_no or len(staff_no) > 32:
+            problems.append("工号为空或过长")
+        elif staff_no in seen:
+            problems.append(f"工号与第 {seen[staff_no]} 行重复")
+        elif staff_no in existing:
+            problems.append("工号已存在")
+        if not name or len(name) > 50:
+            problems.append("姓名为空或过长")
+        department = departments.get(field_of["部门"])
+        if department is None:
+            problems.append(f"部门不存在：{field_of['部门'][:30]}")
+        category = categories.get(field_of["人员类别"])
+        if category is None:
+            problems.append(f"人员类别不存在：{field_of['人员类别'][:30]}")
+        phone = field_of.get("电话") or None
+        if phone and len(phone) > 32:
+            problems.append("电话过长")
+        if staff_no:
+            seen.setdefault(staff_no, line)
+        if problems:
+            roster.errors.append((line, "；".join(problems)))
+        else:
+            roster.rows.append(RosterRow(line, staff_no, name, department, category, phone))

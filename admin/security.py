@@ -1,0 +1,156 @@
+"""Who may do what in the back office: sign-in sessions, roles, timeouts, CSRF and the sign-in rate limit.
+
+Roles: ``admin`` (everything), ``manager`` (reports and management), ``auditor`` (reads
+reports and the audit log, changes nothing), ``cashier`` (signs in; works at the till).
+"""
+import time
+from functools import wraps
+
+from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, UserMixin, current_user, logout_user
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from wtforms import ValidationError
+
+from admin import audit
+from admin.blueprint import bp
+from canteen.extensions import db
+from canteen.models import Operator
+
+#: Idle timeout and absolute session length, in seconds (30 minutes, 12 hours).
+IDLE_SECONDS = 30 * 60
+ABSOLUTE_SECONDS = 12 * 3600
+READERS = ("admin", "manager", "auditor")
+#: Requests a page makes by itself (live updates): they do not count as activity for the idle timeout.
+PASSIVE = ("admin.dashboard_live", "admin.dashboard_stream")
+WRITERS = ("admin", "manager")
+
+login_manager = LoginManager()
+limiter = Limiter(key_func=get_remote_address)
+
+
+class SignedIn(UserMixin):
+    """The signed-in operator as Flask-Login sees it; the id names the password, so changing it signs out."""
+
+    def __init__(self, operator: Operator):
+        self.operator = operator
+        self.role = operator.role
+
+    def get_id(self) -> str:
+        """``<operator id>:<tail of the password hash>``."""
+        return f"{self.operator.id}:{self.operator.password_hash[-12:]}"
+
+
+@login_manager.user_loader
+def _load(user_id: str):
+    op_id, _, tail = (user_id or "").partition(":")
+    operator = db.session.get(Operator, int(op_id)) if op_id.isdigit() else None
+    if operator is None or not operator.active or operator.password_hash[-12:] != tail:
+        return None
+    return SignedIn(operator)
+
+
+def remote_addr() -> str:
+    """The client address as seen by the server (behind a proxy, configure ProxyFix)."""
+    return request.remote_addr or ""
+
+
+def requires(*roles: str):
+    """Let only signed-in operators of `roles` through; others get the sign-in page or 403."""
+    def wrap(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if current_user.role not in roles:
+                if request.method not in ("GET", "HEAD"):
+                    audit.record(db.session, action=request.endpoint or "?", result="denied",
+                                 operator=current_user.operator, remote_addr=remote_addr(), target=request.path)
+                    db.session.commit()
+                abort(403)
+            return view(*args, **kwargs)
+        guarded.allowed_roles = roles
+        return guarded
+    return wrap
+
+
+def start_session(operator: Operator) -> None:
+    """Mark the times a fresh sign-in began."""
+    now = time.time()
+    session["signed_in_at"] = now
+    session["seen_at"] = now
+    session.permanent = False
+
+
+def check_session():
+    """Sign out a session idle for 30 minutes or older than 12 hours; keep a live one alive."""
+    if not current_user.is_authenticated:
+        return None
+    now = time.time()
+    started, seen = session.get("signed_in_at", 0), session.get("seen_at", 0)
+    idle = int(current_app.config.get("ADMIN_IDLE_SECONDS", IDLE_SECONDS))
+    absolute = int(current_app.config.get("ADMIN_SESSION_SECONDS", ABSOLUTE_SECONDS))
+    if now - seen > idle or now - started > absolute:
+        operator = current_user.operator
+        logout_user()
+        session.clear()
+        audit.record(db.session, action="session.expired", result="ok", operator=operator,
+                     remote_addr=remote_addr(), detail="idle" if now - seen > idle else "absolute")
+        db.session.commit()
+        flash("登录已超时，请重新登录")
+        return redirect(url_for("admin.login", next=request.full_path if request.method == "GET" else None))
+    if request.endpoint not in PASSIVE:
+        session["seen_at"] = now
+    return None
+
+
+def check_csrf():
+    """Every state-changing request must carry the session's CSRF token (form field or X-CSRFToken header)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
+    try:
+        validate_csrf(token)
+    except ValidationError as exc:
+        raise CSRFError(str(exc)) from None
+
+
+def init_security(app) -> None:
+    """Sign-in manager, session checks and CSRF on the admin blueprint; the rate limiter's storage."""
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    # Redis down: each process keeps counting in memory; the lockout (in the database) holds regardless.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "canteen-admin")
+    login_manager.init_app(app)
+    login_manager.login_view = "admin.login"
+    login_manager.login_message = "请先登录"
+    login_manager.session_protection = "basic"
+    limiter.init_app(app)
+    app.jinja_env.globals.setdefault("csrf_token", generate_csrf)
+
+
+bp.before_request(check_session)
+bp.before_request(check_csrf)
+
+
+@bp.context_processor
+def _inject():
+    return {"me": current_user, "role": getattr(current_user, "role", None)}
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_failed(exc):
+    """Refuse, and record who tried (a forged cross-site request shows up here)."""
+    db.session.rollback()
+    operator = current_user.operator if current_user.is_authenticated else None
+    audit.record(db.session, action=request.endpoint or "?", result="denied", operator=operator,
+                 username=None if operator else (request.form.get("username") or "")[:50] or None,
+                 remote_addr=remote_addr(), target=request.path[:100], detail=f"csrf: {exc.description}")
+    db.session.commit()
+    return f"CSRF 校验失败，请刷新页面后重试（{exc.description}）", 400

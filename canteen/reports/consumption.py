@@ -1,0 +1,113 @@
+"""Consumption (消费) by department, category, terminal, meal period, day or month, and its detail.
+
+Meals count on their business date; a refund counts on its own business date, against the
+meal's terminal and meal period. Net consumption is meals less refunds.
+"""
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from canteen.models import Department, DinerCategory, JournalEntry, MealPeriod, Person, Terminal
+from canteen.reports.base import Column, Filters, Report, names
+
+DIMENSIONS = {"department": "部门", "category": "人员类别", "terminal": "终端", "meal_period": "餐次",
+              "day": "日期", "month": "月份"}
+
+
+def _restrict(query, filters: Filters, meal, entry):
+    """Period on `entry`; dimensions on the person, the meal's terminal and meal period."""
+    query = query.where(entry.business_date >= filters.start, entry.business_date <= filters.end)
+    if filters.department_ids:
+        query = query.where(Person.department_id.in_(filters.department_ids))
+    if filters.category_ids:
+        query = query.where(Person.category_id.in_(filters.category_ids))
+    if filters.terminal_ids:
+        query = query.where(meal.terminal_id.in_(filters.terminal_ids))
+    if filters.meal_period_ids:
+        query = query.where(meal.meal_period_id.in_(filters.meal_period_ids))
+    return query
+
+
+def _key(by: str, meal, entry):
+    return {"department": Person.department_id, "category": Person.category_id, "terminal": meal.terminal_id,
+            "meal_period": meal.meal_period_id, "day": entry.business_date, "month": entry.business_date}[by]
+
+
+def consumption_summary(session: Session, filters: Filters, by: str = "department") -> Report:
+    """Meals, refunds and net consumption grouped by `by` (one of :data:`DIMENSIONS`)."""
+    if by not in DIMENSIONS:
+        raise ValueError(by)
+    meal, refund = JournalEntry, aliased(JournalEntry)
+    meals = session.execute(_restrict(
+        select(_key(by, meal, meal), func.count(), func.sum(meal.amount)).select_from(meal)
+        .join(Person, Person.id == meal.person_id).where(meal.kind == "meal"), filters, meal, meal)
+        .group_by(_key(by, meal, meal))).all()
+    original = aliased(JournalEntry)
+    refunds = session.execute(_restrict(
+        select(_key(by, original, refund), func.count(), func.sum(refund.amount)).select_from(refund)
+        .join(original, original.id == refund.original_id).join(Person, Person.id == refund.person_id)
+        .where(refund.kind == "refund"), filters, original, refund)
+        .group_by(_key(by, original, refund))).all()
+    label = _labeller(session, by)
+    groups: dict = {}
+    for rows, count_key, amount_key in ((meals, "meals", "amount"), (refunds, "refunds", "refunded")):
+        for key, count, amount in rows:
+            key = label(key) if by in ("day", "month") else key
+            group = groups.setdefault(key, {"group": label(key) if by not in ("day", "month") else key,
+                                            "meals": 0, "amount": 0, "refunds": 0, "refunded": 0})
+            group[count_key] += count
+            group[amount_key] += int(amount or 0)
+    rows = sorted(groups.values(), key=lambda g: str(g["group"]))
+    for row in rows:
+        row["net"] = row["amount"] - row["refunded"]
+    totals = {k: sum(r[k] for r in rows) for k in ("meals", "amount", "refunds", "refunded", "net")}
+    return Report(
+        key="consumption", title=f"消费汇总（按{DIMENSIONS[by]}）",
+        columns=[Column("group", DIMENSIONS[by]), Column("meals", "消费笔数", "int"),
+                 Column("amount", "消费金额", "fen"), Column("refunds", "退款笔数", "int"),
+                 Column("refunded", "退款金额", "fen"), Column("net", "净消费", "fen")],
+        rows=rows, totals=totals, chart=("group", "net"))
+
+
+def _labeller(session: Session, by: str):
+    """How a group key reads on the page."""
+    if by == "day":
+        return lambda key: key.isoformat()
+    if by == "month":
+        return lambda key: key.strftime("%Y-%m")
+    model = {"department": Department, "category": DinerCategory, "terminal": Terminal, "meal_period": MealPeriod}[by]
+    table = names(session, model, "code" if model is Terminal else "name")
+    return lambda key: table.get(key, "（无）")
+
+
+def consumption_detail(session: Session, filters: Filters, limit: int | None = None) -> Report:
+    """Every meal and refund in the period, refunds as negative amounts; totals cover all rows even when limited."""
+    meal, refund = JournalEntry, aliased(JournalEntry)
+    original = aliased(JournalEntry)
+    periods, terminals = names(session, MealPeriod), names(session, Terminal, "code")
+    departments = names(session, Department)
+    cols = (Person.staff_no, Person.name, Person.department_id)
+    meals = _restrict(select(meal.id, meal.created_dt, meal.business_date, meal.kind, meal.amount, meal.terminal_id,
+                             meal.meal_period_id, *cols).join(Person, Person.id == meal.person_id)
+                      .where(meal.kind == "meal"), filters, meal, meal)
+    refunds = _restrict(select(refund.id, refund.created_dt, refund.business_date, refund.kind, -refund.amount,
+                               original.terminal_id, original.meal_period_id, *cols)
+                        .join(original, original.id == refund.original_id).join(Person, Person.id == refund.person_id)
+                        .where(refund.kind == "refund"), filters, original, refund)
+    union = meals.union_all(refunds).subquery()
+    totals_row = session.execute(
+        select(func.count(), func.coalesce(func.sum(union.c.amount), 0)).select_from(union)).one()
+    query = select(union).order_by(union.c.id)
+    if limit:
+        query = query.limit(limit)
+    rows = [{"entry": r.id, "time": r.created_dt, "date": r.business_date,
+             "kind": "消费" if r.kind == "meal" else "退款",
+             "staff_no": r.staff_no, "name": r.name, "department": departments.get(r.department_id, ""),
+             "terminal": terminals.get(r.terminal_id, ""), "meal_period": periods.get(r.meal_period_id, ""),
+             "amount": int(r.amount)} for r in session.execute(query)]
+    return Report(
+        key="consumption_detail", title="消费明细",
+        columns=[Column("entry", "流水号", "int"), Column("date", "营业日", "date"), Column("kind", "类型"),
+                 Column("staff_no", "工号"), Column("name", "姓名"), Column("department", "部门"),
+                 Column("terminal", "终端"), Column("meal_period", "餐次"), Column("amount", "金额", "fen")],
+        rows=rows, totals={"count": totals_row[0], "amount": int(totals_row[1])},
+        notes=[] if not limit or totals_row[0] <= limit else [f"共 {totals_row[0]} 笔，此处列出前 {limit} 笔。"])
