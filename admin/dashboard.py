@@ -17,14 +17,14 @@ from admin.filters import today
 from admin.security import READERS, requires
 from canteen import reports
 from canteen.extensions import db
-from canteen.live import redis_client
+from canteen.live import LIVE_CHANNEL, redis_client
 from canteen.models import JournalEntry, MealPeriod, Terminal
 from canteen.reports import Filters
 from canteen.reports.base import names
 from canteen.reports.headcount import counted_meals
 
 #: Publishing anything here (e.g. after a meal is booked) wakes every dashboard stream.
-CHANNEL = "canteen:live"
+CHANNEL = LIVE_CHANNEL
 
 
 def live_figures() -> dict:

@@ -1,5 +1,5 @@
 """Card taps at terminals, keyed charges, balance look-up, today's meals."""
-from flask import jsonify
+from flask import current_app, jsonify
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -9,6 +9,7 @@ from canteen.api.serialize import balances, card_dict, entry_dict, person_dict
 from canteen.api.writes import KEY_PARAMETER, rules, write
 from canteen.clock import local
 from canteen.extensions import db
+from canteen.live import LIVE_CHANNEL, publish
 from canteen.models import JournalEntry, MealPeriod, MealPrice, utcnow
 from canteen.services.cards import find_card
 from canteen.services.meals import MealCharge, charge_meal, meal_period_at
@@ -36,8 +37,8 @@ def charge_dict(charge: MealCharge) -> dict:
 def tap(body):
     """Charge the fixed price of the meal period now open to the card's holder."""
     current_terminal()
-    return write("tap", body, lambda actor: (200, charge_dict(
-        charge_meal(db.session, actor, rules(), uid=body["uid"]))))
+    return _announced(write("tap", body, lambda actor: (200, charge_dict(
+        charge_meal(db.session, actor, rules(), uid=body["uid"])))))
 
 
 @blp.post("/charges")
@@ -48,8 +49,15 @@ def charge(body):
     """Charge an amount the cashier keyed in (计价消费)."""
     current_terminal()
     current_operator()
-    return write("charge", body, lambda actor: (200, charge_dict(
-        charge_meal(db.session, actor, rules(), uid=body["uid"], amount=body["amount"]))))
+    return _announced(write("charge", body, lambda actor: (200, charge_dict(
+        charge_meal(db.session, actor, rules(), uid=body["uid"], amount=body["amount"])))))
+
+
+def _announced(response):
+    """Tell live views (the dashboard) that a meal was booked; never holds up the tap."""
+    if response.status_code == 200 and "Idempotent-Replayed" not in response.headers:
+        publish(current_app, LIVE_CHANNEL, "meal")
+    return response
 
 
 @blp.get("/cards/<uid>")

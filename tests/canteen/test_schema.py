@@ -38,3 +38,32 @@ def test_healthz_says_degraded_when_redis_is_down_and_ok_when_it_answers(app, cl
     app.extensions.pop("canteen_redis", None)
     r = client.get("/healthz")
     assert r.status_code == 200 and r.json["status"] == "degraded" and r.json["redis"]["ok"] is False
+
+
+def test_a_booked_meal_is_published_for_live_views_and_a_dead_redis_does_not_stop_taps(app, client, world,
+                                                                                      redis_url):
+    import time
+
+    import redis
+
+    world.all_day_meal(price=500)
+    terminal, key = world.terminal()
+    _, card = world.diner(cash=5000, category=world.category("guest"))
+    app.config["REDIS_URL"] = redis_url
+    app.extensions.pop("canteen_redis", None)
+    listener = redis.Redis.from_url(redis_url)
+    pubsub = listener.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe("canteen:live")
+    try:
+        assert client.post("/api/v1/taps", json={"uid": card.uid}, headers=world.headers(terminal, key)).status_code == 200
+        deadline, message = time.monotonic() + 5, None
+        while message is None and time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=1)  # the subscribe confirmation comes first
+        assert message is not None and message["data"] == b"meal"
+    finally:
+        pubsub.close()
+        listener.close()
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    app.extensions.pop("canteen_redis", None)
+    r = client.post("/api/v1/taps", json={"uid": card.uid}, headers=world.headers(terminal, key))
+    assert r.status_code == 200 and r.json["cash_left"] == 4000
