@@ -52,6 +52,28 @@ CODES: dict[str, tuple[int, str, str]] = {
     "subsidy_not_expirable": (409, "此批补贴不在到期清零之列", "This subsidy batch does not expire now"),
     "invalid_date": (400, "日期无效", "Invalid date"),
     "nothing_to_pay": (409, "没有可退的余额或押金", "Nothing to pay out"),
+    # Offline terminals' sync (canteen/services/offline.py).
+    "offline_batch_too_large": (400, "一次同步的离线记录过多", "Too many offline charges in one sync batch"),
+    "offline_tampered": (400, "离线记录校验失败（可能被篡改）", "Offline charge failed its integrity check"),
+    "offline_replay_mismatch": (409, "同一序号的离线记录内容不同", "An offline charge with this sequence differs"),
+    "offline_sequence_gap": (409, "离线记录序号不连续，请先同步缺失的记录",
+                             "Offline sequence gap: sync the missing charges"),
+    # The service center's other modules (canteen/compound).
+    "invalid_quantity": (400, "数量无效：面积、读数、里程、费用须为非负整数",
+                         "Invalid quantity: must be a non-negative whole number"),
+    "room_occupied": (409, "该房间已满员（已有使用人）", "This room is already occupied to capacity"),
+    "person_has_office": (409, "此人已有办公室（兼职的只在主要工作部门安排一处）",
+                          "This person already has an office"),
+    "meter_reading_lower": (409, "读数低于上次读数；如已换表请按换表登记",
+                            "Reading below the last one; record a meter swap"),
+    "reading_out_of_order": (409, "该月份不晚于已有读数的月份", "A reading for this or a later month already exists"),
+    "vehicle_busy": (409, "该车辆此时段已有派车", "This vehicle already has a trip at that time"),
+    "vehicle_disposed": (409, "该车辆已处置，不能派车", "This vehicle is disposed of"),
+    "vehicle_on_trip": (409, "该车辆有未结束的派车，不能处置", "This vehicle has an unfinished trip"),
+    "over_purchase_cap": (409, "超过购置标准（价格或排量）", "Above the purchase cap (price or displacement)"),
+    "invalid_transition": (409, "当前状态下不能执行此操作", "Not allowed in the current state"),
+    "import_invalid": (400, "导入文件有误，未导入任何数据", "The import file has errors; nothing was imported"),
+    "parking_full": (409, "共享停车位已满", "The shared parking spaces are full"),
 }
 
 

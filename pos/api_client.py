@@ -133,7 +133,8 @@ class ApiClient:
             except requests.Timeout as exc:
                 last = exc
                 continue
-            except requests.ConnectionError as exc:
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError) as exc:  # no answer, or one cut off midway
                 last = exc
                 self._local.session = None  # a dropped keep-alive connection: start afresh
                 continue

@@ -17,17 +17,20 @@ keys `printers.config`'s (``CANTEEN_PRINTER_URL`` ...), so one environment confi
 | `CANTEEN_TERMINAL_RETRIES`            | `2`                     | retries of a write after a timeout            |
 | `CANTEEN_TERMINAL_IDLE_SECONDS`       | `4`                     | the diner page returns to idle after this     |
 | `CANTEEN_TERMINAL_SECRET_KEY`         | (random per start)      | signs the cashier's session cookie            |
+
+Offline mode's keys (``CANTEEN_TERMINAL_OFFLINE_*``) are in :mod:`pos.offline.config`.
 """
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from cardreader.config import ReaderSettings
+from pos.offline.config import OfflineSettings
 from printers.config import PrinterConfig, config_from_env
 
 PREFIX = "CANTEEN_TERMINAL_"
@@ -55,6 +58,7 @@ class TerminalSettings:
     timeout: float = 3.0
     retries: int = 2
     idle_seconds: float = 4.0
+    offline: OfflineSettings = field(default_factory=OfflineSettings)
 
     def __post_init__(self) -> None:
         if not self.terminal_id or not self.terminal_key:
@@ -89,7 +93,7 @@ class TerminalSettings:
             meal_receipts=_flag(get("MEAL_RECEIPTS", "0")),
             canteen_name=str(get("CANTEEN_NAME", "机关职工餐厅")), timezone=str(get("TIMEZONE", "Asia/Shanghai")),
             timeout=float(get("TIMEOUT", 3)), retries=int(get("RETRIES", 2)),
-            idle_seconds=float(get("IDLE_SECONDS", 4)),
+            idle_seconds=float(get("IDLE_SECONDS", 4)), offline=OfflineSettings.from_mapping(mapping),
         )
 
 

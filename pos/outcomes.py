@@ -23,6 +23,9 @@ HEADLINES = {
     "repeated_tap": "请勿重复刷卡", "outside_meal_period": "不在就餐时间", "no_price": "不在就餐时间",
     "meal_limit_reached": "已达就餐上限", "daily_limit_reached": "已达就餐上限",
     "server_unreachable": "网络故障",
+    "outbox_full": "脱机记录已满", "outbox_too_old": "脱机记录积压过久", "outbox_damaged": "脱机记录损坏",
+    "no_snapshot": "无脱机数据", "snapshot_too_old": "脱机数据过期", "offline_charge_limit": "超过脱机限额",
+    "offline_card_limit": "超过脱机限额", "offline_disabled": "网络故障",
 }
 
 #: What the page says when the server did not answer: the charge may or may not have been booked.
@@ -38,6 +41,14 @@ def charged(body: dict, *, seen: float, uid: str) -> dict:
             "from_cash": body.get("from_cash"), "cash_left": body.get("cash_left"),
             "subsidy_left": body.get("subsidy_left"),
             "entry_id": (body.get("entry") or {}).get("id"), "sound": "ok", "seen": seen}
+
+
+def charged_offline(body: dict, *, seen: float, uid: str) -> dict:
+    """The green state after an offline charge (in the outbox, booked when the server is back)."""
+    return {"state": "ok", "headline": "扣款成功（脱机）", "message": body.get("meal_period") or "",
+            "name": (body.get("person") or {}).get("name"), "uid": uid, "amount": body["amount"],
+            "balance_left": body.get("balance_left"), "offline": True, "offline_seq": body["seq"],
+            "sound": "ok", "seen": seen}
 
 
 def refused(code: str, message: str, *, seen: float, uid: str | None = None) -> dict:

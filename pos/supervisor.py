@@ -31,7 +31,7 @@ from cardreader import (
     open_reader,
 )
 from pos import outcomes
-from pos.api_client import ApiClient, ServerError
+from pos.api_client import ApiClient, ServerError, ServerUnreachable
 from pos.event_hub import EventHub
 from pos.health import HealthBoard
 
@@ -43,8 +43,9 @@ class ReaderSupervisor:
     """Owns the reader and the thread that acts on its events."""
 
     def __init__(self, settings: ReaderSettings, client: ApiClient, hub: EventHub, board: HealthBoard,
-                 on_charged: Callable[[dict, str], None] | None = None) -> None:
+                 on_charged: Callable[[dict, str], None] | None = None, offline=None) -> None:
         self.settings, self.client, self.hub, self.board = settings, client, hub, board
+        self.offline = offline
         self.on_charged = on_charged
         self.events: queue.Queue = queue.Queue()
         self.wedge = WedgeReader(self.events.put, settings.wedge_format,
@@ -144,20 +145,45 @@ class ReaderSupervisor:
     def _tap(self, event: CardPresented) -> None:
         """Charge the meal for a diner's tap and show the result (with where the time went, for diagnosis)."""
         asked = time.monotonic()
-        try:
-            reply = self.client.post("/api/v1/taps", {"uid": event.uid})
-        except ServerError as exc:
-            log.info("tap %s refused: %s", event.uid, exc)
-            result = outcomes.refused(exc.code, exc.message, seen=event.monotonic, uid=event.uid)
+        refusal = self.offline.snapshot.refusal(event.uid) if self.offline is not None else None
+        reply = None
+        if refusal:  # blacklisted here (pushed or polled): refused without asking anyone
+            result = outcomes.refused(refusal, outcomes.HEADLINES.get(refusal, refusal), seen=event.monotonic,
+                                      uid=event.uid)
+        elif self.offline is not None and self.offline.settings.enabled and not self.offline.online:
+            result = self._offline_tap(event, None)
         else:
-            result = outcomes.charged(reply.body, seen=event.monotonic, uid=event.uid)
+            try:
+                reply = self.client.post("/api/v1/taps", {"uid": event.uid})
+            except ServerUnreachable as exc:
+                if self.offline is None or not self.offline.settings.enabled:
+                    result = outcomes.refused(exc.code, exc.message, seen=event.monotonic, uid=event.uid)
+                else:
+                    self.offline.went_offline()
+                    result = self._offline_tap(event, exc.body.get("key"))
+            except ServerError as exc:
+                log.info("tap %s refused: %s", event.uid, exc)
+                result = outcomes.refused(exc.code, exc.message, seen=event.monotonic, uid=event.uid)
+            else:
+                result = outcomes.charged(reply.body, seen=event.monotonic, uid=event.uid)
         result["timing"] = {"read_ms": round((asked - event.monotonic) * 1000, 1),
                             "server_ms": round((time.monotonic() - asked) * 1000, 1)}
         self.hub.publish("tap", result)
         if result["state"] != "ok":
             return
-        if self.on_charged is not None:
+        if self.on_charged is not None and reply is not None:
             self.on_charged(reply.body, event.uid)
+
+    def _offline_tap(self, event: CardPresented, online_key: str | None) -> dict:
+        """Charge offline; `online_key` is the online tap's key when its outcome is unknown (booked once)."""
+        from pos.offline.charging import OfflineRefused
+
+        try:
+            body = self.offline.charger.charge(event.uid, online_key=online_key)
+        except OfflineRefused as exc:
+            log.info("offline tap %s refused: %s", event.uid, exc.code)
+            return outcomes.refused(exc.code, exc.message, seen=event.monotonic, uid=event.uid)
+        return outcomes.charged_offline(body, seen=event.monotonic, uid=event.uid)
 
     def _offer_card(self, event: CardPresented) -> None:
         """In cashier mode: look the card up and hand it to the cashier's form."""

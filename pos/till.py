@@ -12,6 +12,7 @@ from pos.api_client import ApiClient
 from pos.config import TerminalSettings
 from pos.event_hub import EventHub
 from pos.health import HealthBoard, HealthMonitor
+from pos.offline.sync import OfflineLink
 from pos.printing import ReceiptDesk
 from pos.sequence import Sequence
 from pos.supervisor import ReaderSupervisor
@@ -30,8 +31,10 @@ class Till:
                                 Sequence(settings.sequence_file), timeout=settings.timeout,
                                 retries=settings.retries)
         self.desk = ReceiptDesk(settings.printer, settings.print_queue, self.hub)
+        self.offline = OfflineLink(settings.offline, self.client, settings.data_dir, settings.terminal_key,
+                                   self.hub, self.board)
         self.supervisor = ReaderSupervisor(settings.reader, self.client, self.hub, self.board,
-                                           on_charged=self._meal_receipt)
+                                           on_charged=self._meal_receipt, offline=self.offline)
         self.monitor = HealthMonitor(self.board, self.client.health, self.desk.health, interval=health_interval)
         self.started = False
 
@@ -50,6 +53,7 @@ class Till:
             self.desk.start()
             self.supervisor.start()
             self.monitor.start()
+            self.offline.start()
             self.started = True
             log.info("terminal %s started against %s (reader %s, printer %s)", self.settings.terminal_id,
                      self.settings.server_url, self.settings.reader.kind,
@@ -60,6 +64,7 @@ class Till:
         """Stop every thread; queued receipts stay in the queue file."""
         if self.started:
             self.monitor.stop()
+            self.offline.stop()
             self.supervisor.stop()
             self.desk.stop()
             self.started = False

@@ -17,7 +17,7 @@ class CanteenApi(Api):
 
 def register_api(app) -> None:
     """Register every API blueprint and the OpenAPI document at ``/api/v1/openapi.json``."""
-    from canteen.api import auth, cards, cashier, people, shifts, subsidies, taps
+    from canteen.api import auth, cards, cashier, people, shifts, subsidies, sync, taps
 
     app.config.setdefault("API_TITLE", "Canteen card and payment API")
     app.config.setdefault("API_VERSION", "v1")
@@ -31,9 +31,13 @@ def register_api(app) -> None:
     }}})
     api = CanteenApi(app)
     api.register_field(Fen, "integer", "int64")
-    for module in (auth, taps, cashier, cards, people, shifts, subsidies):
+    for module in (auth, taps, cashier, cards, people, shifts, subsidies, sync):
         api.register_blueprint(module.blp)
     register_error_handlers(app)
+    from canteen.extensions import db
+    from canteen.services.blacklist import init_publishing
+
+    init_publishing(app, db.session)
 
     @app.before_request
     def _forget_callers():

@@ -1,7 +1,9 @@
 """Plain JSON shapes of people, cards, entries and results, shared by every endpoint."""
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from canteen.models import Card, JournalEntry, Person
+from canteen.models import Account, Card, JournalEntry, Person
+from canteen.models.ledger import RECEIVABLE_PREFIX
 from canteen.services.ledger import person_accounts
 
 
@@ -12,10 +14,13 @@ def person_dict(person: Person) -> dict:
 
 
 def balances(session: Session, person: Person) -> dict:
-    """The person's wallets in fen (unlocked read)."""
+    """The person's wallets in fen (unlocked read). `owed`, present only when not zero, is what offline
+    meals overdrew; it makes `spendable` negative until a top-up repays it."""
     wallets = person_accounts(session, person.id, lock=False)
     cash, subsidy, deposit = (wallets[k].balance for k in ("cash", "subsidy", "deposit"))
-    return {"cash": cash, "subsidy": subsidy, "deposit": deposit, "spendable": cash + subsidy}
+    owed = -(session.scalar(select(Account.balance).where(Account.code == f"{RECEIVABLE_PREFIX}{person.id}")) or 0)
+    shown = {"cash": cash, "subsidy": subsidy, "deposit": deposit, "spendable": cash + subsidy - owed}
+    return shown | ({"owed": owed} if owed else {})
 
 
 def card_dict(card: Card) -> dict:

@@ -14,6 +14,9 @@ from canteen.models.base import Base, Fen, Id, UTCDateTime, utcnow
 
 #: Accounts that belong to a person; they may never go below zero.
 PERSON_KINDS = ("cash", "subsidy", "deposit")
+#: Code prefix of a person's receivable (应收, a ``clearing`` account ``receivable:<person id>``): what offline
+#: meals cost beyond the wallets; zero or negative, repaid first by the next top-up. Counted in money held.
+RECEIVABLE_PREFIX = "receivable:"
 #: System accounts. ``drawer`` is per shift, ``clearing`` per non-cash payment method.
 SYSTEM_KINDS = ("drawer", "clearing", "meal_revenue", "refunds", "fee_revenue", "subsidy_fund")
 #: Accounts whose natural balance is a credit (shown as is); the rest are shown negated.

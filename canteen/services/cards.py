@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from canteen.clock import business_date
 from canteen.errors import DomainError
 from canteen.models import Card, CardEvent, JournalEntry, Person
+from canteen.services.blacklist import note_card_change
 from canteen.services.common import Actor, Rules, check_amount, normalise_uid, require_operator
 from canteen.services.ledger import post_entry, system_account
 from canteen.services.people import lock_active_person
@@ -65,6 +66,7 @@ def _locked(session: Session, card: Card) -> dict:
 
 
 def _event(session: Session, card: Card, kind: str, actor: Actor, entry=None, memo=None) -> None:
+    note_card_change(session, card.uid, card.state)
     session.add(CardEvent(card_id=card.id, kind=kind, operator_id=actor.operator.id if actor.operator else None,
                           entry_id=entry.id if entry else None, created_dt=actor.at, memo=memo))
 

@@ -1,11 +1,13 @@
 """Top-ups (充值): money paid in becomes a liability to the diner, never revenue."""
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from canteen.clock import business_date
 from canteen.errors import DomainError
 from canteen.models import Account, Person
+from canteen.models.ledger import RECEIVABLE_PREFIX
 from canteen.services.common import Actor, Rules, check_amount, open_shift_of, require_operator, require_shift
 from canteen.services.ledger import Booked, post_entry, system_account
 from canteen.services.people import lock_active_person
@@ -33,14 +35,19 @@ def money_in(session: Session, actor: Actor, method: str) -> MoneyIn:
 
 
 def top_up(session: Session, actor: Actor, rules: Rules, *, person: Person, amount, method: str) -> Booked:
-    """Credit `amount` fen to the person's cash wallet, paid by `method`."""
+    """Credit `amount` fen to the person's cash wallet, paid by `method`.
+
+    What the person owes for offline meals beyond their wallets (their receivable) is repaid first.
+    """
     require_operator(actor, "cashier", "manager", "admin")
     amount = check_amount(amount, rules)
     source = money_in(session, actor, method)
     person, wallets = lock_active_person(session, person.id)
+    owed = session.scalar(select(Account).where(Account.code == f"{RECEIVABLE_PREFIX}{person.id}"))
+    repay = min(amount, -owed.balance) if owed is not None and owed.balance < 0 else 0
     return post_entry(
         session, kind="top_up", amount=amount, method=method,
-        postings=[(wallets["cash"], amount), (source.account, -amount)],
+        postings=[(wallets["cash"], amount - repay), (source.account, -amount)] + ([(owed, repay)] if repay else []),
         created_dt=actor.at, business_date=business_date(actor.at, rules.timezone),
         idempotency_key=actor.key, person_id=person.id, shift_id=source.shift_id, **actor.refs,
     )

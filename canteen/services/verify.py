@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from canteen.ledger_hash import GENESIS, HASHED_FIELDS, entry_hash
 from canteen.models import Account, JournalEntry, LedgerHead, Posting
 from canteen.models.base import fen_sum
-from canteen.models.ledger import PERSON_KINDS
+from canteen.models.ledger import PERSON_KINDS, RECEIVABLE_PREFIX
+from canteen.models.offline import OfflineException
 
 #: How each entry kind's headline amount moves the money held for diners.
 HELD_SIGN = {"card_issue": 1, "top_up": 1, "subsidy": 1, "refund": 1,
@@ -42,6 +43,7 @@ def verify_ledger(session: Session) -> Proof:
     _balances(session, proof)
     _chain(session, proof)
     _money_held(session, proof)
+    _overdrafts(session, proof)
     return proof
 
 
@@ -108,7 +110,33 @@ def _money_held(session: Session, proof: Proof) -> None:
     proof.money_out = {k: by_kind.get(k, 0) for k, s in HELD_SIGN.items() if s < 0}
     proof.money_out["card_fee(wallet)"] = wallet_fees
     proof.held = session.scalar(select(fen_sum(Account.balance)).where(
-        Account.kind.in_(PERSON_KINDS)))
+        Account.kind.in_(PERSON_KINDS) | Account.code.startswith(RECEIVABLE_PREFIX)))
     computed = sum(proof.money_in.values()) - sum(proof.money_out.values())
     if computed != proof.held:
         proof.problems.append(f"money in minus money out is {computed} but diners' accounts hold {proof.held}")
+
+
+def _overdrafts(session: Session, proof: Proof) -> None:
+    """A diner's negative position is only what recorded offline exceptions put there, less repayments."""
+    receivables = select(Account.id).where(Account.code.startswith(RECEIVABLE_PREFIX)).scalar_subquery()
+    credit = session.execute(select(Account.id, Account.balance).where(
+        Account.code.startswith(RECEIVABLE_PREFIX), Account.balance > 0).order_by(Account.id).limit(1)).first()
+    if credit:
+        proof.problems.append(f"account {credit[0]}: a receivable in credit ({credit[1]})")
+    recorded = select(OfflineException.entry_id, fen_sum(OfflineException.overdraft).label("overdraft")).where(
+        OfflineException.entry_id.is_not(None)).group_by(OfflineException.entry_id).subquery()
+    unexplained = session.execute(
+        select(Posting.entry_id, Posting.amount, recorded.c.overdraft)
+        .outerjoin(recorded, recorded.c.entry_id == Posting.entry_id)
+        .where(Posting.account_id.in_(receivables), Posting.amount < 0,
+               func.coalesce(recorded.c.overdraft, 0) != -Posting.amount)
+        .order_by(Posting.entry_id).limit(1)).first()
+    if unexplained:
+        proof.problems.append(f"entry {unexplained[0]}: {-unexplained[1]} debited to a receivable but the offline "
+                              f"exception records {unexplained[2] or 0}")
+    repaid = session.execute(
+        select(Posting.entry_id).join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        .where(Posting.account_id.in_(receivables), Posting.amount > 0, JournalEntry.kind != "top_up")
+        .order_by(Posting.entry_id).limit(1)).first()
+    if repaid:
+        proof.problems.append(f"entry {repaid[0]}: credits a receivable but is not a top-up")

@@ -55,6 +55,8 @@ def cashier_api(view):
             return fail("forbidden", "请求来源不对", 403)  # a cross-site form cannot set this header
         if not token():
             return fail("operator_auth_failed", "请先登录", 401)
+        if request.method == "POST" and not till().offline.online:
+            return fail("offline", "脱机状态下不能办理充值、退款、发卡、挂失、清退等收银业务，请待网络恢复", 503)
         try:
             return view(*args, **kwargs)
         except InputError as exc:

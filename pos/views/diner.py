@@ -34,7 +34,8 @@ def index():
 
 @bp.get("/events")
 def events():
-    """Server-sent events: ``tap``, ``card``, ``card_error``, ``card_removed``, ``health``, ``mode``, ``receipt``."""
+    """Server-sent events: ``tap``, ``card``, ``card_error``, ``card_removed``, ``health``, ``mode``, ``receipt``,
+    ``offline`` (online or not, blacklist version, snapshot time, pending offline charges)."""
     subscription = till().hub.subscribe()
     response = Response(stream_with_context(stream(subscription)), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-cache"
@@ -72,7 +73,8 @@ def virtual_tap():
 def status():
     """Health of reader, printer and server, and the mode, as JSON."""
     current = till()
-    return jsonify(health=current.board.snapshot(), mode="cashier" if current.supervisor.cashier_mode else "diner")
+    return jsonify(health=current.board.snapshot(), mode="cashier" if current.supervisor.cashier_mode else "diner",
+                   offline=current.offline.state())
 
 
 @bp.get("/meal")

@@ -53,9 +53,30 @@ POS.on("health", (health) => {
   }
 });
 
+/* Offline mode: online or not, blacklist version, snapshot age, charges waiting to be synced. */
+POS.offline = {};
+POS.on("offline", (state) => {
+  POS.offline = state;
+  const box = document.getElementById("offline");
+  if (!box) return;
+  box.dataset.online = state.online ? "1" : "0";
+  box.title = state.error || "";
+  document.getElementById("offline-mode").textContent = state.online ? "在线" : "脱机";
+  document.getElementById("blacklist-version").textContent = state.blacklist_version;
+  document.getElementById("offline-pending").textContent = state.pending ?? "-";
+  showSnapshotAge();
+});
+function showSnapshotAge() {
+  const cell = document.getElementById("snapshot-age");
+  if (!cell || !POS.offline.snapshot_at) return;
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(POS.offline.snapshot_at)) / 1000));
+  cell.textContent = seconds < 120 ? `${seconds} 秒前` : `${Math.round(seconds / 60)} 分钟前`;
+}
+setInterval(showSnapshotAge, 1000);
+
 (function connect() {
   const source = new EventSource("/events");
-  for (const name of ["tap", "card", "card_error", "card_removed", "health", "mode", "receipt"]) {
+  for (const name of ["tap", "card", "card_error", "card_removed", "health", "mode", "receipt", "offline"]) {
     source.addEventListener(name, (event) => {
       const data = JSON.parse(event.data);
       (POS.handlers[name] || []).forEach((fn) => fn(data));

@@ -1,0 +1,433 @@
+"""Lunch rush: card taps per second over HTTP against pgbench's tpcb-like tps on the same PostgreSQL.
+
+    python -m bench.lunch_rush [--seconds 20] [--terminals 32] [--diners 5000] [--workers 3]
+
+1. Creates a scratch database, migrates it with ``canteen``'s own ``init_database`` and seeds,
+   through the services, 5,000 diners with cards and cash (one cashier shift), 32 terminals and
+   one meal period open all day for a category without limits.
+2. Runs ``pgbench -i -s 1`` into a second scratch database, then the tpcb-like built-in with
+   32 clients for the same number of seconds (the server is not running yet).
+3. Starts the server under gunicorn (CANTEEN_DOUBLE_TAP_SECONDS=0, so a diner may tap again at
+   once), waits for /healthz, and drives it from 32 simulated terminals, each on its own
+   keep-alive connection with its own key and increasing sequence numbers as Idempotency-Key;
+   a short warm-up, then `--seconds` measured. Meanwhile it samples pg_stat_activity and
+   accounts CPU per process group (the driver itself, gunicorn, PostgreSQL).
+4. Stops the server, verifies the ledger, checks that the 200 answers equal the meal entries
+   booked, drops both databases, prints its figures and ends with one JSON line.
+
+Goal (issue 2): ratio >= 0.5 and p99 <= 50 ms on 2 cores.
+"""
+import argparse
+import asyncio
+import collections
+import http.client
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import time as clock_time
+from pathlib import Path
+
+from bench import pg
+from bench.client import TerminalCreds, drive
+from bench.cpu import CpuMeter, children
+
+PRICE = 1000          # fen per meal
+OPENING_CASH = 500_000  # fen per diner: 500 meals, far more than a run taps
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文斌辉鹏宇浩然欣怡晨阳"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench.lunch_rush", description=__doc__.split("\n")[0])
+    p.add_argument("--seconds", type=int, default=20, help="measured seconds of taps, and pgbench's -T")
+    p.add_argument("--warmup", type=float, default=3.0, help="seconds of taps before measuring")
+    p.add_argument("--terminals", type=int, default=32, help="concurrent simulated terminals (pgbench -c too)")
+    p.add_argument("--diners", type=int, default=5000)
+    p.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    p.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    p.add_argument("--worker-class", choices=("gthread", "sync"), default="gthread",
+                   help="gthread runs `canteen serve`; sync runs gunicorn directly with sync workers")
+    p.add_argument("--port", type=int, default=0, help="server port (0: a free one)")
+    p.add_argument("--database", default="canteen_bench", help="name of the scratch database")
+    p.add_argument("--skip-pgbench", action="store_true", help="no pgbench (ratio is then null)")
+    p.add_argument("--profile", metavar="DIR",
+                   help="also py-spy record every worker during the measured window (slows the server)")
+    p.add_argument("--quiet-wait", type=float, default=60.0, metavar="S",
+                   help="before pgbench and before the taps, wait up to S seconds for the machine to be idle")
+    p.add_argument("--quiet-below", type=float, default=0.3, metavar="CORES",
+                   help="what counts as idle: other processes using fewer cores than this")
+    p.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    return p.parse_args(argv)
+
+
+def log(msg: str = "") -> None:
+    print(msg, flush=True)
+
+
+# --------------------------------------------------------------------------------------------- seeding
+
+def make_app(url: str):
+    from canteen import create_app
+
+    return create_app({"DATABASE_URL": url, "DOUBLE_TAP_SECONDS": 0})
+
+
+def seed(app, diners: int, terminals: int) -> tuple[list[str], list[TerminalCreds]]:
+    """Migrate, then build the canteen through the services in large transactions."""
+    from sqlalchemy import select, update
+    from werkzeug.security import generate_password_hash
+
+    from canteen.api.auth import key_hash
+    from canteen.cli.setup import init_database
+    from canteen.extensions import db
+    from canteen.models import Department, DinerCategory, MealPeriod, MealPrice, Operator, Terminal
+    from canteen.services.cards import issue_card
+    from canteen.services.common import Actor, Rules
+    from canteen.services.people import create_person
+    from canteen.services.shifts import open_shift
+
+    with app.app_context():
+        init_database()
+        session = db.session
+        rules = Rules.from_config(app.config)
+        session.execute(update(MealPeriod).values(active=False))
+        category = DinerCategory(code="bench", name="压测不限")
+        department = Department(code="BENCH", name="压测部门")
+        period = MealPeriod(code="bench_allday", name="全天", start_time=clock_time(0, 0),
+                            end_time=clock_time(23, 59, 59, 999999), weekdays="1234567")
+        session.add_all([category, department, period])
+        session.flush()
+        for cat in session.scalars(select(DinerCategory)):
+            session.add(MealPrice(meal_period_id=period.id, category_id=cat.id, price=PRICE))
+        cashier = Operator(username="bench_cashier", name="压测收银员", role="cashier",
+                           password_hash=generate_password_hash(secrets.token_hex(8), method="pbkdf2:sha256:1000"))
+        session.add(cashier)
+        session.flush()
+        open_shift(session, Actor(key="bench:shift", operator=cashier), rules)
+        session.commit()
+
+        rng = random.Random(7)
+        uids = []
+        for i in range(diners):
+            person = create_person(session, staff_no=f"B{i:06d}", name=rng.choice(SURNAMES) + rng.choice(GIVEN)
+                                   + rng.choice(GIVEN), department=department, category=category)
+            uid = f"B{i:07X}"
+            issue_card(session, Actor(key=f"bench:issue:{i}", operator=cashier), rules, person=person, uid=uid,
+                       top_up=OPENING_CASH, method="cash")
+            uids.append(uid)
+            if i % 1000 == 999:
+                session.commit()
+        creds = []
+        for i in range(terminals):
+            key = secrets.token_hex(32)
+            session.add(Terminal(code=f"BT{i + 1:03d}", name=f"压测终端{i + 1}", place="一楼", key_hash=key_hash(key)))
+            creds.append(TerminalCreds(f"BT{i + 1:03d}", key))
+        session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return uids, creds
+
+
+def verify(app, ok_answers: int) -> dict:
+    """The ledger's own proof, and the meal entries booked against the 200 answers counted."""
+    from sqlalchemy import func, select
+
+    from canteen.extensions import db
+    from canteen.models import JournalEntry
+    from canteen.services.verify import verify_ledger
+
+    with app.app_context():
+        proof = verify_ledger(db.session)
+        meals = db.session.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.kind == "meal"))
+        db.session.remove()
+        db.engine.dispose()
+    return {"ok": proof.ok, "problems": proof.problems, "entries": proof.entries, "postings": proof.postings,
+            "meals": meals, "answers_match": meals == ok_answers}
+
+
+# --------------------------------------------------------------------------------------------- server
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(args, url: str, port: int, instance: str) -> subprocess.Popen:
+    env = dict(os.environ, CANTEEN_DATABASE_URL=url, CANTEEN_DOUBLE_TAP_SECONDS="0", CANTEEN_INSTANCE_DIR=instance)
+    env.pop("CANTEEN_ACCESS_LOG", None)
+    venv_bin = Path(sys.executable).parent
+    if args.worker_class == "gthread":
+        canteen = shutil.which("canteen", path=str(venv_bin)) or shutil.which("canteen")
+        cmd = [canteen, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+               "--threads", str(args.threads)]
+    else:
+        cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+               "--worker-class", "sync", "--timeout", "30", "--graceful-timeout", "5", "canteen:create_app()"]
+    log(f"server: {' '.join(cmd)}")
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=open(Path(instance) / "server.log", "w"))
+    if not pg.wait_until(lambda: _healthy(port) or proc.poll() is not None, timeout=60, step=0.2) \
+            or proc.poll() is not None:
+        stop_server(proc)
+        raise RuntimeError(f"server did not come up; see {instance}/server.log:\n"
+                           + (Path(instance) / "server.log").read_text()[-3000:])
+    # wait until every worker has booted (each answers /healthz by itself once up)
+    pg.wait_until(lambda: len(children(proc.pid)) >= args.workers, timeout=30)
+    return proc
+
+
+def _healthy(port: int) -> bool:
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        conn.request("GET", "/healthz")
+        ok = conn.getresponse().status == 200
+        conn.close()
+        return ok
+    except OSError:
+        return False
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    except ProcessLookupError:
+        pass
+
+
+# --------------------------------------------------------------------------------------------- profile
+
+class Profiler:
+    """py-spy record of each worker over the measured window, summarised after.
+
+    Only the thread holding the GIL is sampled (``--gil``), so this is where the workers' Python
+    CPU goes; time spent waiting for PostgreSQL shows in the pg_stat_activity sample instead.
+    """
+
+    def __init__(self, directory: str, seconds: int):
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.seconds = seconds
+        self.procs: list[subprocess.Popen] = []
+        self.exe = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+        if self.exe is None:
+            raise RuntimeError("py-spy not found: pip install py-spy into the venv")
+
+    def start(self, pids: list[int]) -> None:
+        for pid in pids:
+            self.procs.append(subprocess.Popen(
+                [self.exe, "record", "--pid", str(pid), "--duration", str(self.seconds), "--rate", "97",
+                 "--nonblocking", "--gil", "--format", "raw", "--output", str(self.dir / f"worker-{pid}.txt")],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+    def finish(self) -> list[str]:
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=self.seconds + 30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        leaf, inclusive, total = collections.Counter(), collections.Counter(), 0
+        markers = {
+            "psycopg (send, wait, fetch)": ("psycopg/",),
+            "SQLAlchemy (compile, ORM, result rows)": ("sqlalchemy/",),
+            "commit()": ("commit (",),
+            "post_entry (chain head, postings)": ("post_entry (",),
+            "_check_limits / _todays_meals": ("_check_limits (",),
+            "usable_card / find_card": ("usable_card (",),
+            "meal_period_at": ("meal_period_at (",),
+            "person_accounts (row locks)": ("person_accounts (",),
+            "current_terminal (auth)": ("current_terminal (",),
+            "run_once idempotency insert": ("run_once (",),
+            "charge_dict / entry_dict (response)": ("charge_dict (",),
+            "flask-smorest / marshmallow parsing": ("webargs/", "marshmallow/"),
+            "werkzeug / gunicorn HTTP handling": ("gunicorn/", "werkzeug/"),
+        }
+        for path in self.dir.glob("worker-*.txt"):
+            for line in path.read_text().splitlines():
+                stack, _, count = line.rpartition(" ")
+                if not count.isdigit():
+                    continue
+                n = int(count)
+                frames = stack.split(";")
+                total += n
+                leaf[frames[-1]] += n
+                for name, needles in markers.items():
+                    if any(needle in stack for needle in needles):
+                        inclusive[name] += n
+        if not total:
+            return ["(py-spy collected no samples)"]
+        lines = [f"py-spy --gil: {total} samples of Python CPU over {len(self.procs)} workers", "  inclusive:"]
+        lines += [f"  {inclusive[name] / total:6.1%}  {name}" for name in markers]
+        lines.append("  top leaf frames (self time):")
+        lines += [f"  {n / total:6.1%}  {frame[:110]}" for frame, n in leaf.most_common(12)]
+        return lines
+
+
+# --------------------------------------------------------------------------------------------- main
+
+def background_load(seconds: float = 1.0) -> float:
+    """Cores kept busy by others while this benchmark idles (the machine may be shared)."""
+    meter = CpuMeter({})
+    meter.start()
+    time.sleep(seconds)
+    meter.stop()
+    return meter.machine_busy / seconds
+
+
+def wait_for_quiet(limit: float, threshold: float, phase: str) -> float:
+    """Wait up to `limit` seconds for other processes to leave the cores idle; the load last seen."""
+    deadline = time.monotonic() + limit
+    load = background_load()
+    while load > threshold and time.monotonic() < deadline:
+        load = background_load()
+    log(f"background load before {phase}: {load:.2f} cores"
+        + ("" if load <= threshold else f" (still above {threshold} after waiting {limit:.0f}s: figures are noisy)"))
+    return load
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, int(round(q / 100 * len(sorted_values) + 0.5)) - 1))
+    return sorted_values[index]
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    admin_url = os.environ.get("CANTEEN_BENCH_POSTGRES_URL", pg.DEFAULT_ADMIN_URL)
+    bench_db, pgbench_db = args.database, f"{args.database}_pgbench"
+    url = pg.database_url(admin_url, bench_db)
+    instance = tempfile.mkdtemp(prefix="canteen-bench-")
+    os.environ["CANTEEN_INSTANCE_DIR"] = instance
+    log(f"lunch rush: {args.terminals} terminals, {args.diners} diners, {args.seconds}s measured "
+        f"(+{args.warmup}s warm-up), gunicorn {args.worker_class} workers={args.workers}"
+        + (f" threads={args.threads}" if args.worker_class == "gthread" else "") + f", {os.cpu_count()} cores")
+    log(f"postgres: {pg.server_settings(admin_url)}")
+    server = None
+    result: dict = {}
+    try:
+        pg.create_database(admin_url, bench_db)
+        app = make_app(url)
+        began = time.perf_counter()
+        uids, creds = seed(app, args.diners, args.terminals)
+        log(f"seeded {len(uids)} diners with cards and {args.terminals} terminals through the services "
+            f"in {time.perf_counter() - began:.1f}s")
+
+        background = {}
+        pgbench_tps = None
+        if not args.skip_pgbench:
+            background["pgbench"] = wait_for_quiet(args.quiet_wait, args.quiet_below, "pgbench")
+            bench = pg.pgbench(admin_url, pgbench_db, clients=args.terminals, threads=2, seconds=args.seconds)
+            pg.drop_database(admin_url, pgbench_db)
+            pgbench_tps = bench["tps"]
+            log(f"pgbench tpcb-like -c {args.terminals} -j 2 -T {args.seconds}: {pgbench_tps:.1f} tps, "
+                f"latency avg {bench['latency_avg_ms']} ms")
+
+        pg.checkpoint(admin_url)
+        background["taps"] = wait_for_quiet(args.quiet_wait, args.quiet_below, "the taps")
+        port = args.port or free_port()
+        server = start_server(args, url, port, instance)
+        workers = children(server.pid)
+        meter = CpuMeter({"load driver (this process)": [os.getpid()],
+                          "gunicorn workers": [server.pid, *workers],
+                          "postgres": pg.postgres_pids})
+        sampler = pg.WaitSampler(admin_url, bench_db)
+        profiler = Profiler(args.profile, args.seconds) if args.profile else None
+        marks = {}
+
+        def measure_start():
+            marks["start"] = time.perf_counter()
+            meter.start()
+            sampler.start()
+            if profiler:
+                profiler.start(workers)
+
+        def measure_stop():
+            marks["stop"] = time.perf_counter()
+            meter.stop()
+            sampler.stop()
+
+        results = asyncio.run(drive("127.0.0.1", port, creds, uids, warmup=args.warmup, seconds=args.seconds,
+                                    on_measure_start=measure_start, on_measure_stop=measure_stop))
+        wall = marks["stop"] - marks["start"]
+        stop_server(server)
+        server = None
+        profile_lines = profiler.finish() if profiler else []
+
+        lat = sorted(results.latencies)
+        taps_per_s = results.measured_ok / wall
+        p50, p90, p99 = (percentile(lat, q) * 1000 for q in (50, 90, 99))
+        errors = sum(n for status, n in results.statuses.items() if status != 200) + sum(results.exceptions.values())
+        log(f"taps: {results.measured_ok} approved in {wall:.2f}s measured = {taps_per_s:.1f} taps/s; "
+            f"latency p50 {p50:.1f} ms, p90 {p90:.1f} ms, p99 {p99:.1f} ms, max {lat[-1] * 1000 if lat else 0:.1f} ms")
+        log(f"answers over the whole run: {dict(results.statuses)}; exceptions {dict(results.exceptions)}; "
+            f"reconnects {results.reconnects}")
+        for body, n in results.error_bodies.most_common(5):
+            log(f"  error x{n}: {body.decode(errors='replace')}")
+        log("cpu during the measured window:")
+        for line in meter.report(wall):
+            log("  " + line)
+        if results.measured:
+            log(f"  per tap: {1000 * meter.used['gunicorn workers'] / results.measured:.2f} ms gunicorn CPU, "
+                f"{1000 * meter.used['postgres'] / results.measured:.2f} ms postgres CPU, "
+                f"{1000 * meter.used['load driver (this process)'] / results.measured:.2f} ms driver CPU")
+        log(f"pg_stat_activity of {bench_db}, {sampler.samples} samples: backends per state (mean)")
+        for line in sampler.report():
+            log("  " + line)
+        for line in profile_lines:
+            log(line)
+
+        check = verify(app, results.ok_total)
+        log(f"ledger verify: {'ok' if check['ok'] else 'FAILED'} ({check['entries']} entries, "
+            f"{check['postings']} postings){'' if check['ok'] else ': ' + '; '.join(check['problems'])}")
+        log(f"200 answers {results.ok_total} vs meal entries booked {check['meals']}: "
+            f"{'equal' if check['answers_match'] else 'MISMATCH'}")
+
+        result = {
+            "taps": results.measured_ok,
+            "taps_per_s": round(taps_per_s, 1),
+            "pgbench_tps": round(pgbench_tps, 1) if pgbench_tps is not None else None,
+            "ratio": round(taps_per_s / pgbench_tps, 3) if pgbench_tps else None,
+            "p50_ms": round(p50, 2),
+            "p99_ms": round(p99, 2),
+            "ledger_ok": bool(check["ok"] and check["answers_match"]),
+            "errors": errors,
+            "workers": args.workers,
+            "worker_class": args.worker_class,
+            "threads": args.threads if args.worker_class == "gthread" else 1,
+            "seconds": args.seconds,
+            "terminals": args.terminals,
+            "driver_cpu_cores": round(meter.used["load driver (this process)"] / wall, 3),
+            "background_cores": {**{k: round(v, 2) for k, v in background.items()},
+                                 "during_taps": round(meter.others / wall, 2)},
+        }
+    finally:
+        if server is not None:
+            stop_server(server)
+        if not args.keep:
+            for name in (bench_db, pgbench_db):
+                try:
+                    pg.drop_database(admin_url, name)
+                except Exception as exc:  # cleanup must not hide the run's own error
+                    log(f"could not drop {name}: {exc}")
+        shutil.rmtree(instance, ignore_errors=True)
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 0 if result.get("ledger_ok") else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

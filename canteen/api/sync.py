@@ -1,0 +1,150 @@
+"""Offline sync for terminals: replay offline charges, the snapshot, the blacklist and its event stream."""
+import time
+
+from flask import Response, current_app, jsonify, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from canteen.api.auth import current_operator, current_terminal
+from canteen.api.writes import KEY_PARAMETER, rules
+from canteen.errors import DomainError
+from canteen.extensions import db
+from canteen.models import OfflineException, Person, Terminal, utcnow
+from canteen.services.blacklist import blacklist_version, build_snapshot, changes_since
+from canteen.services.offline import MAX_BATCH, replay_offline_charges
+
+blp = Blueprint("sync", __name__, url_prefix="/api/v1", description="Offline terminals: sync, snapshot, blacklist")
+TERMINAL = [{"terminalId": [], "terminalKey": []}]
+#: How often an event stream re-reads the blacklist version itself (when no push arrives).
+STREAM_POLL_SECONDS = 2.0
+
+
+class OfflineItem(Schema):
+    seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    uid = fields.String(required=True, validate=validate.Length(1, 40))
+    amount = fields.Raw(required=True, metadata={"type": "integer", "description": "fen"})
+    tapped_at = fields.String(required=True, validate=validate.Length(1, 40),
+                              metadata={"description": "ISO 8601 with offset, by the terminal's clock"})
+    online_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 100),
+                               metadata={"description": "key of the online tap whose outcome was unknown"})
+    mac = fields.String(required=True, validate=validate.Length(64, 64),
+                        metadata={"description": "HMAC-SHA256 under SHA-256(terminal key)"})
+
+
+class OfflineBatch(Schema):
+    items = fields.List(fields.Nested(OfflineItem), required=True, validate=validate.Length(1, MAX_BATCH))
+
+
+class SinceArgs(Schema):
+    since = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class ExceptionArgs(Schema):
+    limit = fields.Integer(load_default=200, validate=validate.Range(1, 1000))
+    after_id = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+@blp.post("/sync/offline-charges")
+@blp.arguments(OfflineBatch)
+@blp.doc(summary="Replay offline charges in sequence order, each exactly once", security=TERMINAL,
+         parameters=[dict(KEY_PARAMETER, description="Required like on every write; each item's terminal "
+                          "sequence number is its own idempotency key, so a retried batch may carry any key.")],
+         description="Each item's terminal sequence number is its idempotency key: a replayed item answers "
+                     "its first result. Processing stops at the first refused item (bad seal, sequence gap, "
+                     "replay with other content); later items wait for the next sync.")
+def offline_charges(body):
+    """Book a batch of this terminal's offline charges."""
+    terminal = current_terminal()
+    if not request.headers.get("Idempotency-Key"):
+        raise DomainError("idempotency_key_missing")
+    results, last = replay_offline_charges(db.session, terminal, rules(), body["items"], utcnow())
+    db.session.commit()
+    return jsonify(last_seq=last, results=[r.as_dict() for r in results])
+
+
+@blp.get("/sync/snapshot")
+@blp.doc(summary="Cards, balances, blacklist, meal periods and prices for offline charging", security=TERMINAL)
+def snapshot():
+    """The snapshot, sealed with an HMAC under the calling terminal's key."""
+    terminal = current_terminal()
+    body = build_snapshot(db.session, rules().timezone, terminal.code, terminal.key_hash, utcnow())
+    db.session.commit()
+    return jsonify(body)
+
+
+@blp.get("/sync/blacklist")
+@blp.arguments(SinceArgs, location="query")
+@blp.doc(summary="The blacklist version and the card changes after `since`", security=TERMINAL)
+def blacklist(args):
+    """Polling fallback of the event stream."""
+    current_terminal()
+    version = blacklist_version(db.session)
+    changes = changes_since(db.session, args["since"]) if args["since"] < version else []
+    db.session.commit()
+    return jsonify(version=version, changes=changes)
+
+
+@blp.get("/terminal/events")
+@blp.doc(summary="Server-sent events for terminals: `blacklist` with the version when a card changes",
+         security=TERMINAL)
+def terminal_events():
+    """A stream of ``blacklist`` events with the version, sent when a card change is pushed (through Redis or
+    in-process) or found by the stream's own check every 2 s."""
+    current_terminal()
+    version = blacklist_version(db.session)
+    db.session.commit()
+    broker = current_app.extensions["canteen_blacklist"]
+    app = current_app._get_current_object()
+
+    def events():
+        listener = broker.listen()
+        last, checked = version, time.monotonic()
+        try:
+            yield f"retry: 1000\n\nevent: blacklist\ndata: {{\"version\": {last}}}\n\n"
+            while True:
+                message = listener.get(timeout=1.0)
+                fresh = None
+                if message is not None or time.monotonic() - checked >= STREAM_POLL_SECONDS:
+                    with app.app_context():
+                        try:
+                            fresh = blacklist_version(db.session)
+                        except SQLAlchemyError:  # the database is away: keep the stream, try again later
+                            fresh = None
+                        finally:
+                            db.session.remove()
+                    checked = time.monotonic()
+                if fresh is not None and fresh != last:
+                    last = fresh
+                    yield f"event: blacklist\ndata: {{\"version\": {last}}}\n\n"
+                elif fresh is None and message is None:
+                    yield ": keepalive\n\n"
+        finally:
+            listener.close()
+
+    response = Response(events(), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
+
+
+@blp.get("/offline-exceptions")
+@blp.arguments(ExceptionArgs, location="query")
+@blp.doc(summary="Offline charges booked although the server would have refused them (for managers)",
+         security=[{"operatorToken": []}])
+def offline_exceptions(args):
+    """Who, which card, which terminal, how much, how much went overdrawn, and why."""
+    operator = current_operator()
+    if operator.role not in ("manager", "admin", "auditor"):
+        raise DomainError("forbidden")
+    rows = db.session.execute(
+        select(OfflineException, Person.name, Terminal.code)
+        .outerjoin(Person, Person.id == OfflineException.person_id)
+        .join(Terminal, Terminal.id == OfflineException.terminal_id)
+        .where(OfflineException.id > args["after_id"]).order_by(OfflineException.id).limit(args["limit"])).all()
+    return jsonify(exceptions=[{
+        "id": e.id, "entry_id": e.entry_id, "person_id": e.person_id, "person": name, "card_id": e.card_id,
+        "uid": e.uid, "terminal": code, "amount": e.amount, "overdraft": e.overdraft,
+        "reasons": e.reason.split(","), "tapped_dt": e.tapped_dt.isoformat(), "created_dt": e.created_dt.isoformat(),
+    } for e, name, code in rows])

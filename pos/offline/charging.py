@@ -1,0 +1,89 @@
+"""Charging a meal offline: from the snapshot, within the limits, into the outbox before success is shown."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from pos.offline.config import OfflineSettings
+from pos.offline.outbox import Outbox, OutboxDamaged
+from pos.offline.snapshot import Snapshot
+
+#: Refusals of offline mode, with what the page says.
+MESSAGES = {
+    "offline_disabled": "网络故障，本终端未开启脱机消费",
+    "outbox_damaged": "脱机记录文件损坏，暂停脱机消费，请联系管理员",
+    "no_snapshot": "没有可用的脱机数据，暂不能脱机消费",
+    "snapshot_too_old": "脱机数据已过期，暂不能脱机消费",
+    "outbox_full": "脱机记录已满，请等待网络恢复",
+    "outbox_too_old": "脱机记录积压过久，请等待网络恢复",
+    "unknown_card": "未登记的卡",
+    "card_lost": "此卡已挂失", "card_replaced": "此卡已补办新卡，旧卡停用", "card_cancelled": "此卡已注销",
+    "outside_meal_period": "当前不在就餐时段", "no_price": "此就餐时段未设置该类人员的价格",
+    "offline_charge_limit": "超过脱机单笔消费限额", "offline_card_limit": "超过本卡今日脱机消费限额",
+    "insufficient_balance": "余额不足",
+}
+
+
+class OfflineRefused(Exception):
+    """Offline charging refused; nothing was written."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code, self.message = code, MESSAGES.get(code, code)
+
+
+class OfflineCharger:
+    """Charges meals while the server is out of reach."""
+
+    def __init__(self, settings: OfflineSettings, outbox: Outbox | None, snapshot: Snapshot,
+                 damaged: str | None = None) -> None:
+        self.settings, self.outbox, self.snapshot, self.damaged = settings, outbox, snapshot, damaged
+
+    def charge(self, uid: str, *, online_key: str | None = None, now: datetime | None = None) -> dict:
+        """Charge the meal open now to the card; the item is durable before this returns."""
+        now = now or datetime.now(timezone.utc)
+        item_args = self._check(uid, now)
+        amount, name, meal, left = item_args
+        try:
+            item = self.outbox.add(uid, amount, now.isoformat(), self.snapshot.local_day(now), online_key)
+        except OutboxDamaged:
+            raise OfflineRefused("outbox_damaged") from None
+        return {"offline": True, "seq": item["seq"], "amount": amount, "person": {"name": name},
+                "meal_period": meal, "balance_left": left}
+
+    def _check(self, uid: str, now: datetime) -> tuple[int, str, str | None, int]:
+        limits = self.settings
+        if not limits.enabled:
+            raise OfflineRefused("offline_disabled")
+        if self.outbox is None or self.damaged:
+            raise OfflineRefused("outbox_damaged")
+        age = self.snapshot.age_seconds(now)
+        if age is None:
+            raise OfflineRefused("no_snapshot")
+        if age > limits.max_age_hours * 3600:
+            raise OfflineRefused("snapshot_too_old")
+        stats = self.outbox.stats()
+        if stats.pending >= limits.max_items:
+            raise OfflineRefused("outbox_full")
+        if stats.oldest_pending and datetime.fromisoformat(stats.oldest_pending) < now - timedelta(
+                hours=limits.max_age_hours):
+            raise OfflineRefused("outbox_too_old")
+        refusal = self.snapshot.refusal(uid)
+        if refusal:
+            raise OfflineRefused(refusal)
+        card = self.snapshot.card(uid)
+        if card is None:
+            raise OfflineRefused("unknown_card")
+        _, _, name, category_id, spendable = card
+        meal, price = self.snapshot.price(category_id, now)
+        if meal is None:
+            raise OfflineRefused("outside_meal_period")
+        if price is None:
+            raise OfflineRefused("no_price")
+        if price > limits.max_charge:
+            raise OfflineRefused("offline_charge_limit")
+        if self.outbox.spent(uid, day=self.snapshot.local_day(now)) + price > limits.card_day:
+            raise OfflineRefused("offline_card_limit")
+        left = spendable - self.outbox.spent(uid, after_seq=self.snapshot.settled_seq)
+        if left < price:
+            raise OfflineRefused("insufficient_balance")
+        return price, name, meal, left - price
