@@ -15,3 +15,4 @@ __all__ = [
     "IdempotencyRecord", "JournalEntry", "LedgerHead", "MealPeriod", "MealPrice", "OfflineCharge", "OfflineCursor", "OfflineException", "Operator", "Person", "Posting",
     "RefundRequest", "Shift", "SubsidyBatch", "Terminal", "utcnow",
 ]
+import canteen.compound.models  # noqa: E402,F401  (the service center's modules: offices, vehicles, energy ...)

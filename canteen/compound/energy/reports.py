@@ -1,0 +1,128 @@
+"""Energy reports: a year's use by kind, standard coal, per m² and per person, year on year, targets met.
+
+Standard coal is summed exactly: hundredths of a unit times a factor in 0.0001 kgce per unit gives
+milligrams (mgce); ratios stay exact fractions until they are printed.
+"""
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from canteen.compound.common import area, fixed, percent, ratio
+from canteen.compound.energy.models import KINDS, UNITS, EnergyBasis, EnergyTarget, Meter, MeterReading
+from canteen.compound.energy.services import add_meter, meter_by_code, record_reading
+from canteen.compound.offices.services import building_named
+from canteen.compound.settings import get_int
+from canteen.compound.sheets import Field, Sheet
+from canteen.errors import DomainError
+from canteen.reports.base import Column, Report
+
+
+@dataclass
+class EnergyYear:
+    """One year's totals and indicators (exact)."""
+
+    year: int
+    use_c: dict[str, int]
+    coal_mg: int
+    headcount: int | None
+    floor_area_dm2: int | None
+
+    @property
+    def coal_kg(self) -> Fraction:
+        return Fraction(self.coal_mg, 10**6)
+
+    @property
+    def per_m2(self) -> Fraction | None:
+        """kgce per m² of floor area."""
+        return ratio(self.coal_mg, self.floor_area_dm2 * 10**4) if self.floor_area_dm2 else None
+
+    @property
+    def per_person(self) -> Fraction | None:
+        """kgce per person."""
+        return ratio(self.coal_mg, self.headcount * 10**6) if self.headcount else None
+
+    @property
+    def water_per_person(self) -> Fraction | None:
+        """m³ of water per person."""
+        return ratio(self.use_c["water"], self.headcount * 100) if self.headcount else None
+
+
+def energy_year(session: Session, year: int) -> EnergyYear:
+    """Use by kind over the year's months, converted with the factors set now."""
+    sums = dict(session.execute(
+        select(Meter.kind, func.coalesce(func.sum(MeterReading.consumption_c), 0))
+        .join(Meter, Meter.id == MeterReading.meter_id)
+        .where(MeterReading.month >= date(year, 1, 1), MeterReading.month <= date(year, 12, 1))
+        .group_by(Meter.kind)).all())
+    use = {kind: int(sums.get(kind, 0)) for kind in KINDS}
+    coal = sum(use[kind] * get_int(session, f"energy.factor.{kind}") for kind in KINDS)
+    basis = session.scalar(select(EnergyBasis).where(EnergyBasis.year == year))
+    return EnergyYear(year, use, coal, basis.headcount if basis else None, basis.floor_area_dm2 if basis else None)
+
+
+def change(now: Fraction | None, before: Fraction | None) -> Fraction | None:
+    """Year-on-year change as a ratio (−0.05 is 5% less); None when last year is unknown or zero."""
+    if now is None or before is None or before == 0:
+        return None
+    return (now - before) / before
+
+
+def energy_report(session: Session, year: int) -> Report:
+    """The year against the year before and against the targets."""
+    this, last = energy_year(session, year), energy_year(session, year - 1)
+    target = session.scalar(select(EnergyTarget).where(EnergyTarget.year == year))
+    goals = {"per_m2": Fraction(target.per_m2_gce, 1000), "per_person": Fraction(target.per_person_gce, 1000),
+             "water_per_person": Fraction(target.water_per_person_l, 1000)} if target else {}
+    rows = []
+    for kind, name in KINDS.items():
+        now, before = Fraction(this.use_c[kind], 100), Fraction(last.use_c[kind], 100)
+        rows.append({"item": f"{name}（{UNITS[kind]}）", "this": fixed(now), "last": fixed(before),
+                     "change": percent(change(now, before if last.use_c[kind] else None)), "target": "", "met": ""})
+    rows.append({"item": "综合能耗（kgce）", "this": fixed(this.coal_kg), "last": fixed(last.coal_kg),
+                 "change": percent(change(this.coal_kg, last.coal_kg or None)), "target": "", "met": ""})
+    for key, label in (("per_m2", "单位建筑面积能耗（kgce/m²）"), ("per_person", "人均综合能耗（kgce/人）"),
+                       ("water_per_person", "人均用水量（m³/人）")):
+        now, before = getattr(this, key), getattr(last, key)
+        goal = goals.get(key)
+        rows.append({"item": label, "this": fixed(now), "last": fixed(before), "change": percent(change(now, before)),
+                     "target": fixed(goal) if goal is not None else "",
+                     "met": "" if goal is None or now is None else ("达标" if now <= goal else "未达标")})
+    factors = "，".join(f"{KINDS[k]} {fixed(Fraction(get_int(session, f'energy.factor.{k}'), 10**4), 4)}"
+                       for k in ("electricity", "gas", "heat"))
+    return Report(key="energy_year", title=f"{year}年能源资源消耗", columns=[
+        Column("item", "指标"), Column("this", f"{year}年"), Column("last", f"{year - 1}年"),
+        Column("change", "同比"), Column("target", "目标"), Column("met", "完成情况")], rows=rows,
+        totals={"coal_mg": this.coal_mg},
+        notes=[f"用能人数 {this.headcount or '未填'} 人，建筑面积 {area(this.floor_area_dm2) or '未填'} m²；"
+               f"折标系数（kgce/单位）：{factors}。"])
+
+
+def _rows(session: Session) -> list[dict]:
+    rows = session.execute(select(MeterReading, Meter).join(Meter, Meter.id == MeterReading.meter_id)
+                           .order_by(Meter.code, MeterReading.month)).all()
+    return [{"meter": m.code, "building": m.building.name, "kind": KINDS[m.kind], "opening": m.opening_c,
+             "month": r.month, "reading": r.reading_c, "old_final": r.old_final_c, "new_start": r.new_start_c}
+            for r, m in rows]
+
+
+def _add(session: Session, row: dict) -> None:
+    try:
+        meter = meter_by_code(session, row["meter"])
+    except DomainError as exc:
+        if exc.code != "not_found":
+            raise
+        meter = add_meter(session, code=row["meter"], building=building_named(session, row["building"], create=True),
+                          kind=row["kind"], opening_c=row["opening"] or 0)
+    record_reading(session, meter=meter, month=row["month"], reading_c=row["reading"],
+                   old_final_c=row["old_final"], new_start_c=row["new_start"])
+
+
+READING_SHEET = Sheet("energy_readings", "能耗抄表", [
+    Field("meter", "表号"), Field("building", "楼宇"), Field("kind", "表计类型"),
+    Field("opening", "初始读数", "centi", required=False), Field("month", "月份", "date"),
+    Field("reading", "月末读数", "centi"), Field("old_final", "旧表止码（换表）", "centi", required=False),
+    Field("new_start", "新表起码（换表）", "centi", required=False),
+], _rows, _add)

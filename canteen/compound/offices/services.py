@@ -1,0 +1,176 @@
+"""Office space services: registering buildings and rooms, assigning them, rectifying, tracking projects."""
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from canteen.compound.common import quantity, text
+from canteen.compound.offices.models import (
+    AUDIT_STATES,
+    OfficeBuilding,
+    OfficeOccupancy,
+    OfficeProject,
+    OfficeRectification,
+    OfficeRoom,
+)
+from canteen.compound.offices.standards import measure_rooms, standard_for
+from canteen.errors import DomainError
+
+
+def building_named(session: Session, name: str, *, create: bool = False) -> OfficeBuilding:
+    """A building by name (created when asked and missing)."""
+    name = text(name, "楼宇")
+    building = session.scalar(select(OfficeBuilding).where(OfficeBuilding.name == name))
+    if building is None:
+        if not create:
+            raise DomainError("not_found", f"楼宇 {name}")
+        building = add_building(session, name=name)
+    return building
+
+
+def add_building(session: Session, *, name: str, address: str | None = None,
+                 floor_area_dm2: int | None = None) -> OfficeBuilding:
+    """A new office building (names are unique)."""
+    name = text(name, "楼宇")
+    if floor_area_dm2 is not None:
+        quantity(floor_area_dm2, "建筑面积", positive=True)
+    if session.scalar(select(OfficeBuilding.id).where(OfficeBuilding.name == name)):
+        raise DomainError("conflict", f"楼宇 {name} 已存在")
+    building = OfficeBuilding(name=name, address=text(address, "地址", limit=200, required=False),
+                              floor_area_dm2=floor_area_dm2)
+    session.add(building)
+    session.flush()
+    return building
+
+
+def add_room(session: Session, *, building: OfficeBuilding, floor: int, room_no: str, unit_name: str,
+             usable_area_dm2: int, use: str = "办公室", capacity: int = 1) -> OfficeRoom:
+    """A measured room; its area must be positive and its number unique in the building."""
+    if not isinstance(floor, int) or isinstance(floor, bool) or not -10 <= floor <= 200:
+        raise DomainError("invalid_input", f"楼层: {floor}")
+    quantity(usable_area_dm2, "使用面积", positive=True)
+    quantity(capacity, "核定人数", positive=True)
+    room_no = text(room_no, "房间号", limit=32)
+    if session.scalar(select(OfficeRoom.id).where(OfficeRoom.building_id == building.id,
+                                                  OfficeRoom.room_no == room_no)):
+        raise DomainError("conflict", f"{building.name} {room_no} 已登记")
+    room = OfficeRoom(building_id=building.id, floor=floor, room_no=room_no, use=text(use, "用途", limit=50),
+                      unit_name=text(unit_name, "单位"), usable_area_dm2=usable_area_dm2, capacity=capacity)
+    session.add(room)
+    session.flush()
+    return room
+
+
+def _current(on: date):
+    return (OfficeOccupancy.start_on <= on) & or_(OfficeOccupancy.end_on.is_(None), OfficeOccupancy.end_on > on)
+
+
+def occupy(session: Session, *, room: OfficeRoom, person_name: str, post: str, rank_code: str,
+           start_on: date) -> OfficeOccupancy:
+    """Assign a room to a person from a date: refused when the room is full or the person has an office.
+
+    The room row is locked first, so two clerks assigning the same room cannot both succeed.
+    """
+    session.scalar(select(OfficeRoom.id).where(OfficeRoom.id == room.id).with_for_update())
+    person_name = text(person_name, "使用人", limit=50)
+    rank = standard_for(session, rank_code)
+    open_ = (OfficeOccupancy.end_on.is_(None)) | (OfficeOccupancy.end_on > start_on)
+    taken = session.scalar(select(func.count()).select_from(OfficeOccupancy)
+                           .where(OfficeOccupancy.room_id == room.id, open_))
+    if taken >= room.capacity:
+        raise DomainError("room_occupied", f"{room.building.name} {room.room_no}")
+    if session.scalar(select(OfficeOccupancy.id).where(OfficeOccupancy.person_name == person_name, open_)):
+        raise DomainError("person_has_office", person_name)
+    occupancy = OfficeOccupancy(room_id=room.id, person_name=person_name, post=text(post, "职务"),
+                                rank_code=rank.rank_code, start_on=start_on)
+    session.add(occupancy)
+    session.flush()
+    return occupancy
+
+
+def vacate(session: Session, occupancy: OfficeOccupancy, on: date) -> None:
+    """End an occupancy (a leaver's office is recovered within a month)."""
+    if occupancy.end_on is not None:
+        raise DomainError("invalid_transition", "已腾退")
+    if on < occupancy.start_on:
+        raise DomainError("invalid_date", str(on))
+    occupancy.end_on = on
+    session.flush()
+
+
+def start_rectification(session: Session, *, room: OfficeRoom, kind: str, started_on: date,
+                        note: str | None = None) -> OfficeRectification:
+    """Open a rectification of an over-standard office; a room within the standard is refused."""
+    if kind not in ("engineering", "swap"):
+        raise DomainError("invalid_input", f"整改方式: {kind}")
+    found = next((m for m in measure_rooms(session, started_on) if m.room.id == room.id), None)
+    if found is None or not found.over_standard:
+        raise DomainError("invalid_transition", "该办公室未超标")
+    if session.scalar(select(OfficeRectification.id).where(OfficeRectification.room_id == room.id,
+                                                           OfficeRectification.completed_on.is_(None))):
+        raise DomainError("invalid_transition", "该办公室已有未完成的整改")
+    row = OfficeRectification(room_id=room.id, kind=kind, tier=found.tier, person_name=found.occupants[0].person_name,
+                              area_before_dm2=room.usable_area_dm2, started_on=started_on,
+                              note=text(note, "说明", limit=2000, required=False))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def complete_rectification(session: Session, rectification: OfficeRectification, *, completed_on: date,
+                           new_area_dm2: int | None = None, to_room: OfficeRoom | None = None) -> None:
+    """Finish a rectification: 工程改造 gives the room its new measured area; 调换 moves the occupants."""
+    if rectification.completed_on is not None:
+        raise DomainError("invalid_transition", "整改已完成")
+    if completed_on < rectification.started_on:
+        raise DomainError("invalid_date", str(completed_on))
+    room = session.get(OfficeRoom, rectification.room_id)
+    if rectification.kind == "engineering":
+        quantity(new_area_dm2, "改造后面积", positive=True)
+        if new_area_dm2 >= room.usable_area_dm2:
+            raise DomainError("invalid_quantity", "改造后面积须小于改造前")
+        room.usable_area_dm2 = new_area_dm2
+        rectification.area_after_dm2 = new_area_dm2
+    else:
+        if to_room is None or to_room.id == room.id:
+            raise DomainError("invalid_input", "须指定调换后的房间")
+        with session.begin_nested():  # all occupants move, or none do
+            for occupancy in list(session.scalars(select(OfficeOccupancy).where(
+                    OfficeOccupancy.room_id == room.id, _current(completed_on)))):
+                vacate(session, occupancy, completed_on)
+                occupy(session, room=to_room, person_name=occupancy.person_name, post=occupancy.post,
+                       rank_code=occupancy.rank_code, start_on=completed_on)
+        rectification.to_room_id = to_room.id
+        rectification.area_after_dm2 = to_room.usable_area_dm2
+    rectification.completed_on = completed_on
+    session.flush()
+
+
+def add_project(session: Session, *, name: str, contract_fen: int = 0, building: OfficeBuilding | None = None,
+                started_on: date | None = None, completed_on: date | None = None) -> OfficeProject:
+    """An engineering project whose settlement audit (结算审计) is to be tracked."""
+    quantity(contract_fen, "合同金额")
+    name = text(name, "工程名称", limit=200)
+    if session.scalar(select(OfficeProject.id).where(OfficeProject.name == name)):
+        raise DomainError("conflict", f"工程 {name} 已登记")
+    project = OfficeProject(name=name, contract_fen=contract_fen, building_id=building.id if building else None,
+                            started_on=started_on, completed_on=completed_on)
+    session.add(project)
+    session.flush()
+    return project
+
+
+def advance_audit(session: Session, project: OfficeProject, *, audited_fen: int | None = None,
+                  on: date | None = None) -> OfficeProject:
+    """Move the settlement audit on: 待审计 → 审计中 → 已审计 (with the audited amount and date)."""
+    if project.audit_state == "pending":
+        project.audit_state = "auditing"
+    elif project.audit_state == "auditing":
+        if on is None:
+            raise DomainError("invalid_date", "须填写审计完成日期")
+        project.audited_fen = quantity(audited_fen, "审定金额")
+        project.audited_on, project.audit_state = on, "audited"
+    else:
+        raise DomainError("invalid_transition", AUDIT_STATES[project.audit_state])
+    session.flush()
+    return project
