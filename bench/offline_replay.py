@@ -21,7 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from bench import pg
-from bench.lunch_rush import free_port, log, make_app, seed, start_server, stop_server
+from bench.canteen_server import free_port, log, make_app, seed, start_server, stop_server
 
 
 def parse_args(argv=None) -> argparse.Namespace:
