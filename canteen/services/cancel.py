@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 
 from canteen.clock import business_date
 from canteen.errors import DomainError
-from canteen.models import Card, CardEvent, JournalEntry, Person
+from canteen.models import Card, JournalEntry, Person
+from canteen.services.cards import record_card_event
 from canteen.services.common import Actor, Rules, require_operator, require_shift
 from canteen.services.ledger import person_accounts, post_entry, system_account
 from canteen.services.people import lock_active_person
@@ -61,8 +62,7 @@ def cancel_card(session: Session, actor: Actor, rules: Rules, *, person: Person)
         ).entry
     for card in cards:
         card.state = "cancelled"
-        session.add(CardEvent(card_id=card.id, kind="cancelled", operator_id=actor.operator.id,
-                              entry_id=entry.id if entry else None, created_dt=actor.at))
+        record_card_event(session, card, "cancelled", actor, entry)
     person.state = "cancelled"
     session.flush()
     return Cancellation(person, cash, deposit, subsidy, cards, entry)

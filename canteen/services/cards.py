@@ -65,7 +65,8 @@ def _locked(session: Session, card: Card) -> dict:
     return wallets
 
 
-def _event(session: Session, card: Card, kind: str, actor: Actor, entry=None, memo=None) -> None:
+def record_card_event(session: Session, card: Card, kind: str, actor: Actor, entry=None, memo=None) -> None:
+    """Write the card's history row and have its new state pushed to terminals after commit."""
     note_card_change(session, card.uid, card.state)
     session.add(CardEvent(card_id=card.id, kind=kind, operator_id=actor.operator.id if actor.operator else None,
                           entry_id=entry.id if entry else None, created_dt=actor.at, memo=memo))
@@ -100,7 +101,7 @@ def issue_card(
             idempotency_key=actor.key, person_id=person.id, card_id=card.id, shift_id=source.shift_id,
             **actor.refs,
         ).entry
-    _event(session, card, "issued", actor, entry)
+    record_card_event(session, card, "issued", actor, entry)
     session.flush()
     return CardResult(card, entry)
 
@@ -113,7 +114,7 @@ def report_loss(session: Session, actor: Actor, *, card: Card) -> CardResult:
     if card.state != "active":
         raise DomainError(STATE_REFUSALS[card.state], card.uid)
     card.state = "lost"
-    _event(session, card, "lost", actor)
+    record_card_event(session, card, "lost", actor)
     session.flush()
     return CardResult(card)
 
@@ -125,7 +126,7 @@ def unfreeze(session: Session, actor: Actor, *, card: Card) -> CardResult:
     if card.state != "lost":
         raise DomainError("card_not_lost" if card.state == "active" else STATE_REFUSALS[card.state], card.uid)
     card.state = "active"
-    _event(session, card, "unfrozen", actor)
+    record_card_event(session, card, "unfrozen", actor)
     session.flush()
     return CardResult(card)
 
@@ -166,7 +167,7 @@ def reissue_card(
             created_dt=actor.at, business_date=business_date(actor.at, rules.timezone),
             idempotency_key=actor.key, person_id=person.id, card_id=new.id, shift_id=shift_id, **actor.refs,
         ).entry
-    _event(session, card, "replaced", actor, memo=f"→ {new_uid}")
-    _event(session, new, "issued", actor, entry, memo=f"补卡 ← {card.uid}")
+    record_card_event(session, card, "replaced", actor, memo=f"→ {new_uid}")
+    record_card_event(session, new, "issued", actor, entry, memo=f"补卡 ← {card.uid}")
     session.flush()
     return CardResult(new, entry)

@@ -88,3 +88,14 @@ def test_an_auditor_may_not_move_money(world):
     auditor = world.operator("auditor")
     with pytest.raises(DomainError, match="forbidden"):
         report_loss(world.session, world.actor(auditor), card=card)
+
+
+def test_a_cancelled_card_joins_the_blacklist_terminals_poll(world):
+    from canteen.services.blacklist import blacklist_version, changes_since
+
+    person, card = world.diner(cash=100)
+    version = blacklist_version(world.session)
+    cancel_card(world.session, world.actor(world.cashier()), world.rules, person=person)
+    world.session.commit()
+    assert {"uid": card.uid, "state": "cancelled"}.items() <= changes_since(world.session, version)[-1].items()
+    assert blacklist_version(world.session) > version
