@@ -31,6 +31,9 @@ DEFAULTS = {
     "DISABLED_APPS": "",
     #: Database connection pool size per process (PostgreSQL).
     "DB_POOL_SIZE": 10,
+    #: Threads per server process kept for event streams (one per terminal, one per open dashboard), on top of
+    #: ``canteen serve --threads``; a stream beyond them is answered 503 rather than take a request's thread.
+    "STREAM_THREADS": 32,
 }
 
 
@@ -70,10 +73,11 @@ def normalise_database_url(url: str) -> str:
 
 
 def engine_options(config) -> dict:
-    """Engine options per database: pre-ping so a restarted PostgreSQL costs one failed request."""
+    """Engine options per database. Pooled PostgreSQL connections idle for a while are pinged before use
+    (:mod:`canteen.db_setup`), so a restarted PostgreSQL costs no request and a busy one no round trip."""
     if config["DATABASE_URL"].startswith("sqlite"):
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True, "pool_size": int(config["DB_POOL_SIZE"]), "max_overflow": 10}
+    return {"pool_size": int(config["DB_POOL_SIZE"]), "max_overflow": 10}
 
 
 def _instance_secret(instance: Path) -> str:

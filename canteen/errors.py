@@ -40,6 +40,13 @@ CODES: dict[str, tuple[int, str, str]] = {
     "meal_limit_reached": (409, "本餐次已达就餐上限", "Meal limit reached for this meal"),
     "daily_limit_reached": (409, "今日已达消费上限", "Daily limit reached"),
     "repeated_tap": (409, "请勿重复刷卡", "Repeated tap, already charged"),
+    # Meal booking (报餐) and the diners' self-service pages (canteen/services/bookings.py, diner_accounts.py).
+    "not_booked": (409, "未报餐，本餐不接受临时就餐", "No booking for this meal; walk-ins are not accepted"),
+    "booking_closed": (409, "已过报餐截止时间", "The booking deadline for this meal has passed"),
+    "booking_day_past": (409, "不能为已过去的日期报餐", "That day is already past"),
+    "booking_too_far": (409, "超出可报餐的天数范围", "Too far ahead to book"),
+    "meal_not_served": (409, "该日不供应此餐", "This meal is not served on that day"),
+    "weak_password": (400, "密码不符合要求", "The password does not meet the rules"),
     "no_open_shift": (409, "请先开班", "Open a shift first"),
     "shift_already_open": (409, "已有未结班的班次", "A shift is already open"),
     "shift_closed": (409, "班次已结班", "The shift is already closed"),
@@ -58,6 +65,8 @@ CODES: dict[str, tuple[int, str, str]] = {
     "offline_replay_mismatch": (409, "同一序号的离线记录内容不同", "An offline charge with this sequence differs"),
     "offline_sequence_gap": (409, "离线记录序号不连续，请先同步缺失的记录",
                              "Offline sequence gap: sync the missing charges"),
+    "offline_gap_resolved": (409, "该缺号已处理或缺失的记录已到达", "This gap is resolved or its charges arrived"),
+    "gap_reason_required": (400, "请填写处理缺号的原因", "Give the reason for resolving the gap"),
     # The service center's other modules (canteen/compound).
     "invalid_quantity": (400, "数量无效：面积、读数、里程、费用须为非负整数",
                          "Invalid quantity: must be a non-negative whole number"),
@@ -74,6 +83,15 @@ CODES: dict[str, tuple[int, str, str]] = {
     "invalid_transition": (409, "当前状态下不能执行此操作", "Not allowed in the current state"),
     "import_invalid": (400, "导入文件有误，未导入任何数据", "The import file has errors; nothing was imported"),
     "parking_full": (409, "共享停车位已满", "The shared parking spaces are full"),
+    # Guest meals (canteen/services/guest_meals.py).
+    "ticket_unknown": (404, "无效的招待餐券（无法识别或已被篡改）", "Unknown or forged guest meal ticket"),
+    "ticket_used": (409, "此招待餐券已使用", "This guest meal ticket was already used"),
+    "ticket_expired": (409, "此招待餐券已过期", "This guest meal ticket has expired"),
+    "ticket_wrong_day": (409, "此招待餐券不是今天的", "This guest meal ticket is for another day"),
+    "ticket_wrong_meal": (409, "此招待餐券不是本餐次的", "This guest meal ticket is for another meal"),
+    "ticket_not_approved": (409, "此招待用餐申请未获批准或已撤销", "This guest meal request is not approved"),
+    "guest_request_invalid": (400, "接待用餐申请有误", "Invalid guest meal request"),
+    "guest_self_approval": (409, "不能审批自己提交的接待用餐申请", "You cannot decide your own guest meal request"),
 }
 
 

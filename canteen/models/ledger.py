@@ -24,7 +24,7 @@ CREDIT_NORMAL = ("cash", "subsidy", "deposit", "meal_revenue", "fee_revenue")
 
 ENTRY_KINDS = (
     "card_issue", "top_up", "meal", "refund", "card_fee", "cancel",
-    "subsidy", "subsidy_expiry",
+    "subsidy", "subsidy_expiry", "guest_meal",
 )
 METHODS = ("cash", "wechat", "alipay", "bank", "wallet", "fund")
 
@@ -36,8 +36,10 @@ class Account(Base):
     __table_args__ = (
         CheckConstraint(
             "kind IN ('cash', 'subsidy', 'deposit', 'drawer', 'clearing', "
-            "'meal_revenue', 'refunds', 'fee_revenue', 'subsidy_fund')", name="kind"),
-        CheckConstraint("kind NOT IN ('cash', 'subsidy', 'deposit') OR balance >= 0", name="no_overdraft"),
+            "'meal_revenue', 'refunds', 'fee_revenue', 'subsidy_fund', "
+            "'fuel_card', 'fuel_fund', 'fuel_station')", name="kind"),
+        CheckConstraint("kind NOT IN ('cash', 'subsidy', 'deposit', 'fuel_card') OR balance >= 0",
+                        name="no_overdraft"),
         CheckConstraint("(kind IN ('cash', 'subsidy', 'deposit')) = (person_id IS NOT NULL)", name="owner"),
         CheckConstraint("(kind = 'drawer') = (shift_id IS NOT NULL)", name="drawer_shift"),
         UniqueConstraint("person_id", "kind", name="uq_account_person_kind"),
@@ -69,7 +71,7 @@ class JournalEntry(Base):
     __table_args__ = (
         CheckConstraint(
             "kind IN ('card_issue', 'top_up', 'meal', 'refund', 'card_fee', 'cancel', "
-            "'subsidy', 'subsidy_expiry')", name="kind"),
+            "'subsidy', 'subsidy_expiry', 'fuel_top_up', 'fuel_spend', 'guest_meal')", name="kind"),
         CheckConstraint("amount > 0", name="amount"),
         CheckConstraint("approver_id IS NULL OR approver_id <> operator_id", name="four_eyes"),
         CheckConstraint("(kind = 'refund') = (original_id IS NOT NULL)", name="refund_original"),

@@ -77,3 +77,29 @@ class OfflineCursor(Base):
     terminal_id: Mapped[int] = mapped_column(ForeignKey("terminal.id"), primary_key=True, autoincrement=False)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OfflineGap(Base):
+    """Sequence numbers of a terminal's offline charges that never arrived (缺号): still in an outbox, or lost.
+
+    Found when a sync skips past the next expected number; later items wait until the missing ones arrive or
+    an operator resolves the gap with a reason (audited), after which the terminal's queue goes on.
+    """
+
+    __tablename__ = "offline_gap"
+    __table_args__ = (
+        UniqueConstraint("terminal_id", "first_seq", name="uq_offline_gap_terminal_first"),
+        CheckConstraint("first_seq > 0 AND last_seq >= first_seq", name="range"),
+        CheckConstraint("(resolved_dt IS NULL) = (reason IS NULL)", name="resolved_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminal.id"), index=True)
+    #: The missing sequence numbers, inclusive.
+    first_seq: Mapped[int] = mapped_column(Integer)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    found_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("operator.id"))
+    #: Why the operator let the terminal's queue go on without them.
+    reason: Mapped[str | None] = mapped_column(String(200))

@@ -45,6 +45,13 @@ class Terminal(Base):
     key_hash: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
     last_seen_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: What the terminal last reported of its offline state (on sync and heartbeat): the blacklist version it
+    #: refuses cards by, when its snapshot was generated, its unsynced charges and its last offline sequence.
+    blacklist_version: Mapped[int | None] = mapped_column()
+    snapshot_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outbox_pending: Mapped[int | None] = mapped_column()
+    outbox_last_seq: Mapped[int | None] = mapped_column()
+    reported_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Shift(Base):
