@@ -1,11 +1,11 @@
 """Lunch rush: card taps per second over HTTP against pgbench's tpcb-like tps on the same PostgreSQL.
 
     python -m bench.lunch_rush [--seconds 20] [--terminals 32] [--diners 5000] [--workers 2]
-                               [--worker-class sync|gthread] [--threads 4] [--profile DIR]
+                               [--worker-class sync|gthread|gthread-direct] [--threads 4] [--profile DIR]
 
 1. Creates a scratch database, migrates it with ``canteen``'s own ``init_database`` and seeds,
    through the services, 5,000 diners with cards and cash (one cashier shift), 32 terminals and
-   one meal period open all day for a category without limits.
+   one meal period open all day for a category without limits; then ``VACUUM ANALYZE``.
 2. Runs ``pgbench -i -s 1`` into a second scratch database, then the tpcb-like built-in with
    32 clients for the same number of seconds (the server is not running yet).
 3. Starts the server under gunicorn (CANTEEN_DOUBLE_TAP_SECONDS=0, so a diner may tap again at
@@ -48,9 +48,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--diners", type=int, default=5000)
     p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (best measured: one per core)")
     p.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
-    p.add_argument("--worker-class", choices=("gthread", "sync"), default="sync",
+    p.add_argument("--worker-class", choices=("gthread", "gthread-direct", "sync"), default="sync",
                    help="sync (best measured) runs gunicorn directly on canteen:create_app() with sync workers; "
-                        "gthread runs `canteen serve --workers W --threads T`, the shipped server")
+                        "gthread runs `canteen serve --workers W --threads T`, the shipped server; gthread-direct "
+                        "runs gunicorn's gthread workers directly with T threads and keep-alive connections")
     p.add_argument("--port", type=int, default=0, help="server port (0: a free one)")
     p.add_argument("--database", default="canteen_bench", help="name of the scratch database")
     p.add_argument("--skip-pgbench", action="store_true", help="no pgbench (ratio is then null)")
@@ -96,17 +97,15 @@ class Profiler:
         leaf, inclusive, total = collections.Counter(), collections.Counter(), 0
         markers = {
             "psycopg (send, wait, fetch)": ("psycopg/",),
-            "SQLAlchemy (compile, ORM, result rows)": ("sqlalchemy/",),
-            "commit()": ("commit (",),
-            "post_entry (chain head, postings)": ("post_entry (",),
-            "_check_limits / _todays_meals": ("_check_limits (",),
-            "usable_card / find_card": ("usable_card (",),
-            "meal_period_at": ("meal_period_at (",),
-            "person_accounts (row locks)": ("person_accounts (",),
-            "current_terminal (auth)": ("current_terminal (",),
-            "run_once idempotency insert": ("run_once (",),
-            "charge_dict / entry_dict (response)": ("charge_dict (",),
-            "flask-smorest / marshmallow parsing": ("webargs/", "marshmallow/"),
+            "SQLAlchemy (connection, commit, Core)": ("sqlalchemy/",),
+            "fast lane (canteen.api.lane)": ("TapLane.",),
+            "book_late (late idempotency, commit)": ("book_late (",),
+            "charge_meal": ("charge_meal (",),
+            "_holder (card, holder, wallet locks)": ("_holder (",),
+            "post_fast (debit, revenue, chain head)": ("post_fast (",),
+            "flush_pending (entry, postings, record)": ("flush_pending (",),
+            "cached_terminal (auth)": ("cached_terminal (",),
+            "Flask route (not the lane)": ("full_dispatch_request (",),
             "werkzeug / gunicorn HTTP handling": ("gunicorn/", "werkzeug/"),
         }
         for path in self.dir.glob("worker-*.txt"):
@@ -168,7 +167,7 @@ def main(argv=None) -> int:
     os.environ["CANTEEN_INSTANCE_DIR"] = instance
     log(f"lunch rush: {args.terminals} terminals, {args.diners} diners, {args.seconds}s measured "
         f"(+{args.warmup}s warm-up), gunicorn {args.worker_class} workers={args.workers}"
-        + (f" threads={args.threads}" if args.worker_class == "gthread" else "") + f", {os.cpu_count()} cores")
+        + (f" threads={args.threads}" if args.worker_class != "sync" else "") + f", {os.cpu_count()} cores")
     log(f"postgres: {pg.server_settings(admin_url)}")
     server = None
     result: dict = {}
@@ -261,7 +260,7 @@ def main(argv=None) -> int:
             "errors": errors,
             "workers": args.workers,
             "worker_class": args.worker_class,
-            "threads": args.threads if args.worker_class == "gthread" else 1,
+            "threads": args.threads if args.worker_class != "sync" else 1,
             "seconds": args.seconds,
             "terminals": args.terminals,
             "driver_cpu_cores": round(meter.used["load driver (this process)"] / wall, 3),

@@ -1,12 +1,16 @@
 """Who is calling: terminals by their own key, operators by a signed token from ``/auth/login``."""
 import hashlib
 import hmac
-from datetime import timedelta
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app, g, jsonify, request
 from flask_smorest import Blueprint
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash
 
 from canteen.api.schemas import LoginBody
@@ -18,6 +22,9 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Operator si
 
 #: A terminal's last-seen time is written at most this often, to keep it off the hot path.
 LAST_SEEN_EVERY = timedelta(seconds=60)
+#: How long a process trusts what it read of a terminal (taps and charges only): a terminal deactivated or
+#: given a new key is refused everywhere within this time.
+TERMINAL_CACHE_SECONDS = 10.0
 
 
 def key_hash(key: str) -> str:
@@ -34,13 +41,64 @@ def operator_token(operator: Operator) -> str:
     return _serializer().dumps({"op": operator.id, "pw": operator.password_hash[-12:]})
 
 
-def current_terminal(required: bool = True) -> Terminal | None:
-    """The terminal named by X-Terminal-Id / X-Terminal-Key, checked once per request."""
+@dataclass
+class TerminalRef:
+    """What the tap path needs of a terminal, cached per process for :data:`TERMINAL_CACHE_SECONDS`."""
+
+    id: int
+    code: str
+    key_hash: str
+    active: bool
+    last_seen_dt: datetime | None
+    read_at: float
+
+
+_TERMINALS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_TERMINALS_LOCK = threading.Lock()
+
+
+def cached_terminal(code: str | None, key: str | None, session=None) -> TerminalRef:
+    """The terminal `code` from this process's cache (read again when older than the cache time), key checked.
+
+    Reads and the last-seen write go through `session` (default: the app's); the write is committed.
+    """
+    session = session if session is not None else db.session
+    engine = db.engine
+    cache = _TERMINALS.get(engine)
+    if cache is None:
+        with _TERMINALS_LOCK:
+            cache = _TERMINALS.setdefault(engine, {})
+    now = time.monotonic()
+    ref = cache.get(code)
+    if ref is None or now - ref.read_at > TERMINAL_CACHE_SECONDS:
+        row = session.execute(select(Terminal.id, Terminal.code, Terminal.key_hash, Terminal.active,
+                                     Terminal.last_seen_dt).where(Terminal.code == code)).first() if code else None
+        if row is None:
+            raise DomainError("terminal_auth_failed")
+        ref = cache[code] = TerminalRef(*row, read_at=now)
+    if not ref.active or not hmac.compare_digest(ref.key_hash, key_hash(key or "")):
+        raise DomainError("terminal_auth_failed")
+    stamp = utcnow()
+    if ref.last_seen_dt is None or stamp - ref.last_seen_dt > LAST_SEEN_EVERY:
+        session.execute(update(Terminal).where(Terminal.id == ref.id).values(last_seen_dt=stamp))
+        session.commit()
+        ref.last_seen_dt = stamp
+    return ref
+
+
+def current_terminal(required: bool = True, *, cached: bool = False) -> Terminal | TerminalRef | None:
+    """The terminal named by X-Terminal-Id / X-Terminal-Key, checked once per request.
+
+    `cached` (taps and charges): a :class:`TerminalRef` from the process's cache instead of the
+    ORM object, so a tap does not read the terminal every time.
+    """
     if "terminal" in g:
         return g.terminal
     code, key = request.headers.get("X-Terminal-Id"), request.headers.get("X-Terminal-Key")
     terminal = None
-    if code or key:
+    if cached and (code or key):
+        terminal = cached_terminal(code, key)
+    elif code or key:
         terminal = db.session.scalar(select(Terminal).where(Terminal.code == code)) if code else None
         if terminal is None or not terminal.active or not hmac.compare_digest(terminal.key_hash, key_hash(key or "")):
             raise DomainError("terminal_auth_failed")

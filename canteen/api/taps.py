@@ -21,43 +21,63 @@ TERMINAL_AND_OPERATOR = [{"terminalId": [], "terminalKey": [], "operatorToken": 
 
 
 def charge_dict(charge: MealCharge) -> dict:
-    """What a terminal shows and prints after a meal charge."""
+    """What a terminal shows and prints after a meal charge (from what the charge read and wrote: no query)."""
     return {
-        "entry": entry_dict(charge.entry), "person": person_dict(charge.person), "card_uid": charge.card.uid,
+        "entry": entry_dict(charge.entry_row), "person": charge.diner.as_dict(), "card_uid": charge.card_uid,
         "meal_period": charge.meal_period.name if charge.meal_period else None, "amount": charge.amount,
         "from_subsidy": charge.from_subsidy, "from_cash": charge.from_cash,
         "cash_left": charge.cash_left, "subsidy_left": charge.subsidy_left,
+        **low_balance(charge),
     }
 
 
+def low_balance(charge: MealCharge) -> dict:
+    """The diner's own low-balance reminder (余额提醒): whether what is left is below the threshold they set."""
+    threshold = charge.diner.low_balance_fen  # read with the card (see canteen.services.meals), no query here
+    left = charge.cash_left + charge.subsidy_left
+    return {"low_balance": threshold is not None and left < threshold, "low_balance_threshold": threshold}
+
+
 @blp.post("/taps")
-@blp.arguments(TapBody)
+@blp.arguments(TapBody())  # an instance: webargs would build one per request from the class
 @blp.doc(summary="A diner taps a card: charge the current meal's fixed price",
          parameters=[KEY_PARAMETER], security=TERMINAL)
 def tap(body):
     """Charge the fixed price of the meal period now open to the card's holder."""
-    current_terminal()
-    return _announced(write("tap", body, lambda actor: (200, charge_dict(
-        charge_meal(db.session, actor, rules(), uid=body["uid"])))))
+    current_terminal(cached=True)
+    return announce(write("tap", body, tap_action(body), late=True))
+
+
+def tap_action(body: dict, session=None):
+    """What a tap does for its actor (the route's, and the fast lane's on its own `session`, see
+    :mod:`canteen.api.lane`)."""
+    return lambda actor: (200, charge_dict(charge_meal(session or db.session(), actor, rules(), uid=body["uid"])))
 
 
 @blp.post("/charges")
-@blp.arguments(ChargeBody)
+@blp.arguments(ChargeBody())
 @blp.doc(summary="Charge an amount keyed by the cashier", parameters=[KEY_PARAMETER],
          security=TERMINAL_AND_OPERATOR)
 def charge(body):
     """Charge an amount the cashier keyed in (计价消费)."""
-    current_terminal()
+    current_terminal(cached=True)
     current_operator()
-    return _announced(write("charge", body, lambda actor: (200, charge_dict(
-        charge_meal(db.session, actor, rules(), uid=body["uid"], amount=body["amount"])))))
+    return announce(write("charge", body, lambda actor: (200, charge_dict(
+        charge_meal(db.session(), actor, rules(), uid=body["uid"], amount=body["amount"]))), late=True))
 
 
-def _announced(response):
+def announce(response):
     """Tell live views (the dashboard) that a meal was booked; never holds up the tap."""
     if response.status_code == 200 and "Idempotent-Replayed" not in response.headers:
         publish(current_app, LIVE_CHANNEL, "meal")
     return response
+
+
+@blp.record_once
+def _install_lane(state) -> None:
+    from canteen.api.lane import TapLane
+
+    state.app.wsgi_app = TapLane(state.app, state.app.wsgi_app)
 
 
 @blp.get("/cards/<uid>")

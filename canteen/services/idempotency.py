@@ -2,9 +2,15 @@
 
 The key's row is inserted at the start of the write's transaction, so a concurrent request
 with the same key waits on the unique index until the first commits, then replays its
-result. A refusal that depends on the ledger's state (insufficient balance, card lost ...) is
-kept too, so the same tap retried after a top-up is still the refused tap; a failure of the
-server itself (database down) keeps nothing, and the retry runs.
+result. Meal charges use the late form (``late=True``): the record is written with the result,
+in the same statement as the journal entry (see :func:`canteen.services.ledger.flush_pending`),
+so a tap writes it once and holds the chain head's lock no longer for it; a concurrent request
+with the same key waits on the holder's wallet lock instead, its own entry and record then hit
+the unique keys, and it replays the first result.
+
+A refusal that depends on the ledger's state (insufficient balance, card lost ...) is kept too,
+so the same tap retried after a top-up is still the refused tap; a failure of the server itself
+(database down) keeps nothing, and the retry runs.
 """
 import hashlib
 import json
@@ -14,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from canteen.errors import DomainError
-from canteen.models import IdempotencyRecord
+from canteen.models import IdempotencyRecord, utcnow
+from canteen.services.ledger import DEFER, flush_pending
 
 
 def fingerprint(operation: str, body) -> str:
@@ -31,14 +38,20 @@ STATE_REFUSALS = (402, 404, 409)
 
 def run_once(
     session: Session, key: str, print_: str, action: Callable[[], tuple[int, dict]],
-    refusal: Callable[[DomainError], dict] | None = None,
+    refusal: Callable[[DomainError], dict] | None = None, *, late: bool = False,
 ) -> tuple[int, dict, bool]:
     """Run `action` once per `key` and commit; return (status, body, replayed).
 
     A DomainError from `action` rolls its writes back. A refusal that depends on the state of
     the ledger is then kept for the key (rendered by `refusal`) and returned like a result;
     any other refusal propagates and leaves nothing behind.
+
+    `late` writes the key's record with the result instead of first; only for actions that lock
+    what they change before they write (a meal charge locks the holder's wallets), so a second
+    request with the same key cannot overtake the first.
     """
+    if late:
+        return _run_late(session, key, print_, action, refusal)
     record = IdempotencyRecord(key=key, fingerprint=print_, status_code=0, response="")
     try:
         session.add(record)
@@ -55,6 +68,43 @@ def run_once(
         if refusal is None or refused.status not in STATE_REFUSALS:
             raise
         return _keep_refusal(session, key, print_, refused.status, refusal(refused))
+    except BaseException:
+        session.rollback()
+        raise
+    return status, body, False
+
+
+def book_late(session, key: str, print_: str, action: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
+    """The late form's way when all goes well: `action`, then its entry and the key's record in one
+    write, then the commit. Anything raised leaves the transaction for the caller to roll back."""
+    session.info[DEFER] = True
+    try:
+        status, body = action()
+    finally:
+        session.info.pop(DEFER, None)
+    flush_pending(session, {"key": key, "fingerprint": print_, "status_code": status,
+                            "response": json.dumps(body, ensure_ascii=False), "created_dt": utcnow()})
+    session.commit()
+    return status, body
+
+
+def _run_late(session, key, print_, action, refusal) -> tuple[int, dict, bool]:
+    try:
+        status, body = book_late(session, key, print_, action)
+    except IntegrityError:
+        session.rollback()
+        if session.get(IdempotencyRecord, key) is None:
+            session.rollback()
+            raise
+        return _replay(session, key, print_)
+    except DomainError as refused:
+        session.rollback()
+        if refusal is not None and refused.status in STATE_REFUSALS:
+            return _keep_refusal(session, key, print_, refused.status, refusal(refused))
+        if session.get(IdempotencyRecord, key) is not None:  # the key's first request wins over this refusal
+            return _replay(session, key, print_)
+        session.rollback()
+        raise
     except BaseException:
         session.rollback()
         raise
