@@ -4,6 +4,7 @@ import secrets
 from datetime import time, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from admin.actions import perform, yuan_to_fen
@@ -13,6 +14,9 @@ from canteen.api.auth import key_hash
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import DinerCategory, MealPeriod, MealPrice, Terminal, utcnow
+from canteen.services.blacklist import blacklist_version
+from canteen.services.offline_gaps import list_gaps
+from canteen.services.terminal_state import freshness
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 #: A terminal not heard from for this long is shown as offline.
@@ -134,7 +138,10 @@ def terminals():
     found = list(db.session.scalars(select(Terminal).order_by(Terminal.code)))
     now = utcnow()
     online = {t.id: bool(t.last_seen_dt and now - t.last_seen_dt < ONLINE_WITHIN) for t in found}
-    return render_template("admin/terminals.html", terminals=found, online=online)
+    version = blacklist_version(db.session)
+    fresh = {t.id: freshness(t, version, now) for t in found}
+    return render_template("admin/terminals.html", terminals=found, online=online, fresh=fresh,
+                           server_version=version, gaps=list_gaps(db.session, include_resolved=False))
 
 
 @bp.post("/terminals")
@@ -158,7 +165,7 @@ def terminal_save():
 
     key = perform("terminal.save", f"terminal:{(request.form.get('code') or '')[:32]}", save, done="终端已保存")
     if key:
-        flash(f"终端密钥（只显示这一次，请配置到终端上）：{key}")
+        flash(gettext("终端密钥（只显示这一次，请配置到终端上）：%(key)s", key=key))
     return redirect(url_for("admin.terminals"))
 
 

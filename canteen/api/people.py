@@ -94,7 +94,7 @@ def quote(person_id):
     current_operator()
     person = get_person(db.session, person_id)
     amounts = cancel_quote(db.session, person)
-    return jsonify(person=person_dict(person), **amounts, cash_to_pay=amounts["cash"] + amounts["deposit"])
+    return jsonify(person=person_dict(person), **amounts, cash_to_pay=amounts["paid_out"])
 
 
 @blp.post("/people/<int:person_id>/cancel")
@@ -108,7 +108,8 @@ def cancel(person_id):
         done = cancel_card(db.session, actor, rules(), person=get_person(db.session, person_id))
         return 200, {"person": person_dict(done.person), "cash_paid": done.cash_paid,
                      "deposit_paid": done.deposit_paid, "subsidy_returned": done.subsidy_returned,
-                     "total_paid": done.total_paid, "cards": [card_dict(c) for c in done.cards],
+                     "total_paid": done.total_paid, "debt_settled": done.debt_settled,
+                     "debt_left": done.debt_left, "cards": [card_dict(c) for c in done.cards],
                      "entry": entry_dict(done.entry)}
 
     return write("cancel", {"person_id": person_id}, action)

@@ -14,6 +14,8 @@ from canteen.extensions import db
 from canteen.models import OfflineException, Person, Terminal, utcnow
 from canteen.services.blacklist import blacklist_version, build_snapshot, changes_since
 from canteen.services.offline import MAX_BATCH, replay_offline_charges
+from canteen.services.offline_debt import outstanding
+from canteen.services.terminal_state import report_state
 
 blp = Blueprint("sync", __name__, url_prefix="/api/v1", description="Offline terminals: sync, snapshot, blacklist")
 TERMINAL = [{"terminalId": [], "terminalKey": []}]
@@ -35,6 +37,14 @@ class OfflineItem(Schema):
 
 class OfflineBatch(Schema):
     items = fields.List(fields.Nested(OfflineItem), required=True, validate=validate.Length(1, MAX_BATCH))
+
+
+class TerminalStateBody(Schema):
+    blacklist_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    snapshot_at = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40),
+                                metadata={"description": "when the terminal's snapshot was generated (ISO 8601)"})
+    outbox_pending = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    outbox_last_seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
 
 
 class SinceArgs(Schema):
@@ -64,12 +74,29 @@ def offline_charges(body):
     return jsonify(last_seq=last, results=[r.as_dict() for r in results])
 
 
+@blp.post("/terminal/heartbeat")
+@blp.arguments(TerminalStateBody)
+@blp.doc(summary="The terminal's offline state: blacklist version, snapshot time, outbox", security=TERMINAL,
+         parameters=[KEY_PARAMETER])
+def heartbeat(body):
+    """Store what the terminal reports (shown on the admin's terminal page); answers the server's version."""
+    terminal = current_terminal()
+    if not request.headers.get("Idempotency-Key"):
+        raise DomainError("idempotency_key_missing")
+    report_state(terminal, now=utcnow(), **body)
+    version = blacklist_version(db.session)
+    db.session.commit()
+    return jsonify(blacklist_version=version)
+
+
 @blp.get("/sync/snapshot")
 @blp.doc(summary="Cards, balances, blacklist, meal periods and prices for offline charging", security=TERMINAL)
 def snapshot():
     """The snapshot, sealed with an HMAC under the calling terminal's key."""
     terminal = current_terminal()
-    body = build_snapshot(db.session, rules().timezone, terminal.code, terminal.key_hash, utcnow())
+    canteen_rules = rules()
+    body = build_snapshot(db.session, canteen_rules.timezone, terminal.code, terminal.key_hash, utcnow(),
+                          double_tap_seconds=canteen_rules.double_tap_seconds)
     db.session.commit()
     return jsonify(body)
 
@@ -134,7 +161,8 @@ def terminal_events():
 @blp.doc(summary="Offline charges booked although the server would have refused them (for managers)",
          security=[{"operatorToken": []}])
 def offline_exceptions(args):
-    """Who, which card, which terminal, how much, how much went overdrawn, and why."""
+    """Who, which card, which terminal, how much, how much went overdrawn, and why; and everyone who still
+    owes for offline meals (``outstanding``, a cancelled person's remaining debt included)."""
     operator = current_operator()
     if operator.role not in ("manager", "admin", "auditor"):
         raise DomainError("forbidden")
@@ -143,7 +171,9 @@ def offline_exceptions(args):
         .outerjoin(Person, Person.id == OfflineException.person_id)
         .join(Terminal, Terminal.id == OfflineException.terminal_id)
         .where(OfflineException.id > args["after_id"]).order_by(OfflineException.id).limit(args["limit"])).all()
-    return jsonify(exceptions=[{
+    owing = [{"person_id": o.person_id, "person": o.name, "person_state": o.state, "owed": o.owed}
+             for o in outstanding(db.session)]
+    return jsonify(outstanding=owing, exceptions=[{
         "id": e.id, "entry_id": e.entry_id, "person_id": e.person_id, "person": name, "card_id": e.card_id,
         "uid": e.uid, "terminal": code, "amount": e.amount, "overdraft": e.overdraft,
         "reasons": e.reason.split(","), "tapped_dt": e.tapped_dt.isoformat(), "created_dt": e.created_dt.isoformat(),

@@ -154,10 +154,13 @@ def _after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
-def build_snapshot(session: Session, timezone: str, terminal_code: str, key_hash: str, now) -> dict:
+def build_snapshot(session: Session, timezone: str, terminal_code: str, key_hash: str, now,
+                   double_tap_seconds: int = 0) -> dict:
     """What an offline terminal charges from: active cards with their holder and spendable balance, the
-    blacklist, meal periods and prices; sealed with an HMAC under the terminal's key (``hash``)."""
-    from canteen.models import Account, MealPeriod, MealPrice, Person
+    blacklist, meal periods and prices, and what the meal rules need (each category's limits, the double-tap
+    window, each person's meals today); sealed with an HMAC under the terminal's key (``hash``)."""
+    from canteen.clock import business_date
+    from canteen.models import Account, DinerCategory, MealPeriod, MealPrice, Person
     from canteen.models.ledger import RECEIVABLE_PREFIX
 
     version = blacklist_version(session)
@@ -181,10 +184,35 @@ def build_snapshot(session: Session, timezone: str, terminal_code: str, key_hash
                 "prices": {str(c): fen for pid, c, fen in prices if pid == p.id}}
                for p in session.scalars(select(MealPeriod).where(MealPeriod.active.is_(True))
                                         .order_by(MealPeriod.start_time))]
+    day = business_date(now, timezone)
+    limits = {str(c.id): [c.per_meal_count, c.per_day_count, c.per_meal_amount, c.per_day_amount]
+              for c in session.scalars(select(DinerCategory))}
     body = {"version": version, "generated_at": now.isoformat(), "terminal": terminal_code, "timezone": timezone,
-            "cards": cards, "blacklist": [list(b) for b in blocked], "periods": periods}
+            "cards": cards, "blacklist": [list(b) for b in blocked], "periods": periods,
+            "day": day.isoformat(), "double_tap_seconds": double_tap_seconds, "limits": limits,
+            "meals_today": _meals_on(session, day)}
     body["hash"] = snapshot_hash(key_hash, body)
     return body
+
+
+def _meals_on(session: Session, day) -> dict[str, list]:
+    """{person id: [[meal period id, tapped at, net fen], ...]} of the day's meals not fully refunded."""
+    from sqlalchemy.orm import aliased
+
+    from canteen.models import JournalEntry
+    from canteen.models.base import fen_sum
+
+    refund = aliased(JournalEntry)
+    refunded = select(fen_sum(refund.amount)).where(refund.original_id == JournalEntry.id).scalar_subquery()
+    meals: dict[str, list] = {}
+    for person_id, period_id, at, net in session.execute(
+            select(JournalEntry.person_id, JournalEntry.meal_period_id, JournalEntry.created_dt,
+                   JournalEntry.amount - refunded)
+            .where(JournalEntry.business_date == day, JournalEntry.kind == "meal",
+                   JournalEntry.person_id.is_not(None)).order_by(JournalEntry.id)):
+        if net > 0:
+            meals.setdefault(str(person_id), []).append([period_id, at.isoformat(), int(net)])
+    return meals
 
 
 def snapshot_hash(key_hash: str, body: dict) -> str:

@@ -35,6 +35,8 @@ from canteen.services.cards import STATE_REFUSALS, find_card
 from canteen.services.common import Rules, check_amount
 from canteen.services.idempotency import fingerprint
 from canteen.services.ledger import person_accounts, post_entry, system_account
+from canteen.services.offline_bulk import Pending, book_run
+from canteen.services.offline_gaps import in_resolved_gap, note_gap
 
 #: A tap time further than this from the server's clock is flagged ``clock_skew`` and booked at arrival.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -89,21 +91,78 @@ def replay_offline_charges(session: Session, terminal: Terminal, rules: Rules, i
     """Book a terminal's offline items in order; return each item's result and the last sequence booked.
 
     Stops at the first item that is refused (bad seal, gap, replay with other content): later
-    items wait for the next sync, so order is kept. The caller commits.
+    items wait for the next sync, so order is kept. New items are booked in runs
+    (:mod:`canteen.services.offline_bulk`); one whose online tap's outcome is unknown is booked
+    on its own. The caller commits.
     """
     if len(items) > MAX_BATCH:
         raise DomainError("offline_batch_too_large", f"{len(items)}/{MAX_BATCH}")
     cursor = _locked_cursor(session, terminal, now)
-    results: list[ItemResult] = []
     batch = _Batch(session, rules)
+    arrived = _arrived(session, terminal, [i["seq"] for i in items if i["seq"] <= cursor.last_seq])
+    slots: list[ItemResult | Pending] = []
+    run: list[Pending] = []
+
+    def flush() -> None:
+        book_run(session, terminal, rules, batch.revenue, batch.period_at, run, now)
+        run.clear()
+
     for item in items:
-        result = _one(session, terminal, rules, cursor, item, now, batch)
-        results.append(result)
-        if result.status == "refused":
+        seq = item["seq"]
+        if not hmac.compare_digest(seal(terminal.key_hash, terminal.code, item), str(item.get("mac", ""))):
+            slots.append(ItemResult(seq, "refused", code="offline_tampered"))
             break
+        late = False
+        if seq <= cursor.last_seq:
+            if seq not in arrived:
+                flush()
+                arrived.update(_arrived(session, terminal, [seq]))
+            if seq in arrived:
+                mac, entry_id = arrived[seq]
+                refused = mac != item["mac"]
+                slots.append(ItemResult(seq, "refused", code="offline_replay_mismatch") if refused
+                             else ItemResult(seq, "replayed", entry_id))
+                if refused:
+                    break
+                continue
+            late = in_resolved_gap(session, terminal, seq)
+            if not late:
+                slots.append(ItemResult(seq, "refused", code="offline_replay_mismatch"))
+                break
+        elif seq != cursor.last_seq + 1:
+            note_gap(session, terminal, cursor.last_seq + 1, seq - 1, now)
+            slots.append(ItemResult(seq, "refused", code="offline_sequence_gap"))
+            break
+        try:
+            amount = check_amount(item["amount"], rules)
+        except DomainError:
+            slots.append(ItemResult(seq, "refused", code="invalid_amount"))
+            break
+        at, flags = _tap_time(item, now)
+        if item.get("online_key"):
+            flush()
+            slots.append(_book(session, terminal, rules, item, amount, now, batch))
+        else:
+            pending = Pending(item, amount, at, flags)
+            run.append(pending)
+            slots.append(pending)
+        if not late:
+            cursor.last_seq = seq
+    flush()
     cursor.updated_dt = now
     session.flush()
+    results = [s if isinstance(s, ItemResult) else ItemResult(s.item["seq"], s.status, s.entry_id, s.code, s.flags)
+               for s in slots]
     return results, cursor.last_seq
+
+
+def _arrived(session: Session, terminal: Terminal, seqs: list[int]) -> dict[int, tuple[str, int | None]]:
+    """{seq: (seal, entry id)} of those of `seqs` that arrived before."""
+    if not seqs:
+        return {}
+    return {seq: (mac, entry) for seq, mac, entry in session.execute(
+        select(OfflineCharge.seq, OfflineCharge.mac, OfflineCharge.entry_id).where(
+            OfflineCharge.terminal_id == terminal.id, OfflineCharge.seq.in_(seqs)))}
 
 
 def _locked_cursor(session: Session, terminal: Terminal, now: datetime) -> OfflineCursor:
@@ -134,27 +193,6 @@ class _Batch:
         when = local(at, self.timezone)
         day, clock = when.isoweekday(), when.time().replace(tzinfo=None)
         return next((p for p in self.periods if p.serves(day, clock)), None)
-
-
-def _one(session, terminal, rules, cursor, item, now, batch) -> ItemResult:
-    seq = item["seq"]
-    if not hmac.compare_digest(seal(terminal.key_hash, terminal.code, item), str(item.get("mac", ""))):
-        return ItemResult(seq, "refused", code="offline_tampered")
-    if seq <= cursor.last_seq:
-        first = session.scalar(select(OfflineCharge).where(
-            OfflineCharge.terminal_id == terminal.id, OfflineCharge.seq == seq))
-        if first is None or first.mac != item["mac"]:
-            return ItemResult(seq, "refused", code="offline_replay_mismatch")
-        return ItemResult(seq, "replayed", first.entry_id)
-    if seq != cursor.last_seq + 1:
-        return ItemResult(seq, "refused", code="offline_sequence_gap")
-    try:
-        amount = check_amount(item["amount"], rules)
-    except DomainError:
-        return ItemResult(seq, "refused", code="invalid_amount")
-    result = _book(session, terminal, rules, item, amount, now, batch)
-    cursor.last_seq = seq
-    return result
 
 
 def _tap_time(item: dict, now: datetime) -> tuple[datetime, list[str]]:

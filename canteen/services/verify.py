@@ -109,6 +109,11 @@ def _money_held(session: Session, proof: Proof) -> None:
     proof.money_in = {k: by_kind.get(k, 0) for k, s in HELD_SIGN.items() if s > 0}
     proof.money_out = {k: by_kind.get(k, 0) for k, s in HELD_SIGN.items() if s < 0}
     proof.money_out["card_fee(wallet)"] = wallet_fees
+    # A cancellation's amount is what left the wallets; the offline debt it settled stays within money held.
+    proof.money_in["cancel(debt settled)"] = session.scalar(
+        select(fen_sum(Posting.amount)).join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        .join(Account, Account.id == Posting.account_id)
+        .where(JournalEntry.kind == "cancel", Account.code.startswith(RECEIVABLE_PREFIX)))
     proof.held = session.scalar(select(fen_sum(Account.balance)).where(
         Account.kind.in_(PERSON_KINDS) | Account.code.startswith(RECEIVABLE_PREFIX)))
     computed = sum(proof.money_in.values()) - sum(proof.money_out.values())
@@ -136,7 +141,8 @@ def _overdrafts(session: Session, proof: Proof) -> None:
                               f"exception records {unexplained[2] or 0}")
     repaid = session.execute(
         select(Posting.entry_id).join(JournalEntry, JournalEntry.id == Posting.entry_id)
-        .where(Posting.account_id.in_(receivables), Posting.amount > 0, JournalEntry.kind != "top_up")
+        .where(Posting.account_id.in_(receivables), Posting.amount > 0,
+               JournalEntry.kind.not_in(("top_up", "refund", "cancel")))
         .order_by(Posting.entry_id).limit(1)).first()
     if repaid:
-        proof.problems.append(f"entry {repaid[0]}: credits a receivable but is not a top-up")
+        proof.problems.append(f"entry {repaid[0]}: credits a receivable but is not a top-up, refund or cancellation")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from pos.offline import meal_rules
 from pos.offline.config import OfflineSettings
 from pos.offline.outbox import Outbox, OutboxDamaged
 from pos.offline.snapshot import Snapshot
@@ -20,6 +21,7 @@ MESSAGES = {
     "outside_meal_period": "当前不在就餐时段", "no_price": "此就餐时段未设置该类人员的价格",
     "offline_charge_limit": "超过脱机单笔消费限额", "offline_card_limit": "超过本卡今日脱机消费限额",
     "insufficient_balance": "余额不足",
+    "repeated_tap": "请勿重复刷卡", "meal_limit_reached": "本餐次已达就餐上限", "daily_limit_reached": "今日已达消费上限",
 }
 
 
@@ -73,7 +75,7 @@ class OfflineCharger:
         card = self.snapshot.card(uid)
         if card is None:
             raise OfflineRefused("unknown_card")
-        _, _, name, category_id, spendable = card
+        _, person_id, name, category_id, spendable = card[:5]
         meal, price = self.snapshot.price(category_id, now)
         if meal is None:
             raise OfflineRefused("outside_meal_period")
@@ -81,6 +83,9 @@ class OfflineCharger:
             raise OfflineRefused("no_price")
         if price > limits.max_charge:
             raise OfflineRefused("offline_charge_limit")
+        rule = meal_rules.refusal(self.snapshot, self.outbox, uid, person_id, category_id, price, now)
+        if rule:
+            raise OfflineRefused(rule)
         if self.outbox.spent(uid, day=self.snapshot.local_day(now)) + price > limits.card_day:
             raise OfflineRefused("offline_card_limit")
         left = spendable - self.outbox.spent(uid, after_seq=self.snapshot.settled_seq)

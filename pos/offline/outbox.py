@@ -111,6 +111,12 @@ class Outbox:
         with self._lock:
             return int(self._db.execute(query, args).fetchone()[0])
 
+    def taps(self, uid: str, day: str, after_seq: int = 0) -> list[tuple[str, int]]:
+        """(tapped at, fen) of a card's charges on `day` after sequence `after_seq`, in order."""
+        with self._lock:
+            return self._db.execute("SELECT tapped_at, amount FROM item WHERE uid = ? AND day = ? AND seq > ? "
+                                    "ORDER BY seq", (uid, day, after_seq)).fetchall()
+
     def settled_through(self) -> int:
         """The highest sequence below which every item is settled."""
         with self._lock:

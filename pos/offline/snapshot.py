@@ -84,17 +84,24 @@ class Snapshot:
             return None
         return (now - datetime.fromisoformat(self.body["generated_at"])).total_seconds()
 
-    def price(self, category_id: int, now: datetime) -> tuple[str | None, int | None]:
-        """(meal name, price) of the meal open at `now` for the category, by the snapshot's time zone."""
+    def period_at(self, now: datetime) -> dict | None:
+        """The meal period open at `now`, by the snapshot's time zone."""
         if self.body is None:
-            return None, None
+            return None
         when = now.astimezone(ZoneInfo(self.body["timezone"]))
         at = when.time().replace(tzinfo=None)
         for period in self.body["periods"]:
             if str(when.isoweekday()) in period["weekdays"] and \
                     time.fromisoformat(period["start"]) <= at < time.fromisoformat(period["end"]):
-                return period["name"], period["prices"].get(str(category_id))
-        return None, None
+                return period
+        return None
+
+    def price(self, category_id: int, now: datetime) -> tuple[str | None, int | None]:
+        """(meal name, price) of the meal open at `now` for the category, by the snapshot's time zone."""
+        period = self.period_at(now)
+        if period is None:
+            return None, None
+        return period["name"], period["prices"].get(str(category_id))
 
     def local_day(self, now: datetime) -> str:
         """The canteen's local date of `now`."""

@@ -22,6 +22,8 @@ from pos.offline.snapshot import Snapshot, SnapshotInvalid
 log = logging.getLogger(__name__)
 #: Consecutive failed probes after which the terminal is offline.
 PROBES_TO_OFFLINE = 2
+#: The terminal reports its offline state at least this often (at once when it changes).
+HEARTBEAT_SECONDS = 30.0
 
 
 class OfflineLink:
@@ -49,6 +51,8 @@ class OfflineLink:
         self._last_poll = 0.0
         self._probe = requests.Session()
         self._published: dict | None = None
+        self._reported: dict | None = None
+        self._last_report = 0.0
 
     # -- lifecycle -----------------------------------------------------------------------------------------
     def start(self) -> "OfflineLink":
@@ -130,7 +134,26 @@ class OfflineLink:
         pending = self.outbox.stats().pending if self.outbox else 0
         if pending == 0 and (self.snapshot.body is None or now - self._last_snapshot >= self.settings.snapshot_seconds):
             self.refresh_snapshot()
+        self.report_state()
         self._publish()
+
+    def report_state(self, force: bool = False) -> bool:
+        """Tell the server this terminal's blacklist version, snapshot time and outbox (when they changed, or
+        every HEARTBEAT_SECONDS); the admin's terminal page shows them."""
+        state = self.state()
+        report = {"blacklist_version": state["blacklist_version"], "snapshot_at": state["snapshot_at"],
+                  "outbox_pending": state["pending"] or 0, "outbox_last_seq": state["last_seq"] or 0}
+        now = time.monotonic()
+        if not force and report == self._reported and now - self._last_report < HEARTBEAT_SECONDS:
+            return False
+        try:
+            self.client.post("/api/v1/terminal/heartbeat", report,
+                             key=f"heartbeat-{report['blacklist_version']}-{report['outbox_last_seq']}")
+        except (ServerRefused, ServerError) as exc:
+            log.warning("terminal state not reported: %s", exc)
+            return False
+        self._reported, self._last_report = report, now
+        return True
 
     def drain(self) -> bool:
         """Send pending charges in order until none are left; False if the server refused or vanished."""

@@ -54,7 +54,8 @@ def test_cancellation_pays_cash_and_deposit_from_the_shift_and_returns_subsidy(w
     charge_meal(world.session, world.actor(), world.rules, uid=card.uid)  # 800 from subsidy
     cashier = world.operator("cashier")
     shift = world.shift_for(cashier, opening_float=10_000)
-    assert cancel_quote(world.session, person) == {"cash": 3000, "deposit": 2000, "subsidy": 200}
+    assert cancel_quote(world.session, person) == {"cash": 3000, "deposit": 2000, "subsidy": 200, "owed": 0,
+                                                   "debt_settled": 0, "paid_out": 5000, "debt_left": 0}
     done = cancel_card(world.session, world.actor(cashier), world.rules, person=person)
     world.session.commit()
     assert (done.cash_paid, done.deposit_paid, done.subsidy_returned, done.total_paid) == (3000, 2000, 200, 5000)

@@ -11,12 +11,13 @@ TAPS = 500
 
 
 def test_500_offline_taps_reach_the_ledger_exactly_once(world, live_server, tmp_path):
+    category = world.unlimited_category()  # ten lunches per card: no meal limit may refuse them
     world.all_day_meal(price=1200)
     terminal, key = world.terminal()
     code, terminal_id = terminal.code, terminal.id
     uids = []
     for _ in range(50):
-        person, card = world.diner(cash=50_000)
+        person, card = world.diner(cash=50_000, category=category)
         uids.append(held(world, person, card)[1])
     link = offline_link(live_server, code, key, tmp_path)
     assert link.refresh_snapshot()

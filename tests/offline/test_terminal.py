@@ -29,7 +29,9 @@ def proxy(live_server):
 
 def test_offline_is_noticed_within_a_second_and_taps_sync_once_back(canteen, start_terminal, proxy):
     world, code, _ = canteen
-    person, card = world.diner(cash=5000)
+    category = world.unlimited_category()  # four lunches on one card: no meal limit may refuse them
+    world.all_day_meal(price=1000)
+    person, card = world.diner(cash=5000, category=category)
     _, uid = held(world, person, card)
     terminal = start_terminal(proxy.url, CANTEEN_TERMINAL_TIMEOUT="0.5", CANTEEN_TERMINAL_RETRIES="1")
     _wait(lambda: terminal.till.offline.snapshot.body is not None, 10)
