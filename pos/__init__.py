@@ -31,10 +31,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["pos"] = till
     init_i18n(app)
 
-    from pos.views import cards, diner, money, receipts, shift, signin
+    from pos.views import approvals, cards, diner, money, receipts, shift, signin
 
-    for module in (diner, signin, money, cards, shift, receipts):
+    for module in (diner, signin, money, cards, shift, receipts, approvals):
         app.register_blueprint(module.bp)
+    from pos.views import guest_tickets
+
+    app.register_blueprint(guest_tickets.bp)
     if config.get("POS_START", True):
         till.start()
         atexit.register(till.stop)

@@ -7,11 +7,12 @@ first result). Refusals come back as :class:`ServerRefused` with the server's st
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 import requests
 
@@ -69,9 +70,20 @@ class ApiClient:
             session = self._local.session = requests.Session()
         return session
 
+    @contextlib.contextmanager
+    def speaking(self, language: str) -> Iterator[None]:
+        """Ask for the server's messages in `language` (``en`` or ``zh``) on this thread inside the block: a
+        cashier's page in English shows the server's refusals in English."""
+        before = getattr(self._local, "language", "zh")
+        self._local.language = "en" if language.startswith("en") else "zh"
+        try:
+            yield
+        finally:
+            self._local.language = before
+
     def _headers(self, token: str | None, key: str | None) -> dict[str, str]:
         headers = {"X-Terminal-Id": self.terminal_id, "X-Terminal-Key": self._terminal_key,
-                   "Accept-Language": "zh"}
+                   "Accept-Language": getattr(self._local, "language", "zh")}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if key:

@@ -10,7 +10,7 @@ import json
 import queue
 import threading
 import time
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 #: Seconds between comment lines that keep an idle stream (and the proxies in between) open.
 KEEPALIVE_SECONDS = 15.0
@@ -89,15 +89,18 @@ def sse_format(name: str, data: Any) -> str:
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def stream(subscription: Subscription, keepalive: float = KEEPALIVE_SECONDS) -> Iterator[str]:
-    """The text/event-stream body for one page; ends (and unsubscribes) when the page goes away."""
+def stream(subscription: Subscription, keepalive: float = KEEPALIVE_SECONDS,
+           transform: Callable[[str, dict], dict] | None = None) -> Iterator[str]:
+    """The text/event-stream body for one page; ends (and unsubscribes) when the page goes away. `transform`
+    rewrites each event for this page (its language) without touching what other pages get."""
     try:
         yield "retry: 1000\n\n"
         last = time.monotonic()
         while True:
             item = subscription.get(timeout=1.0)
             if item is not None:
-                yield sse_format(*item)
+                name, data = item
+                yield sse_format(name, transform(name, data) if transform else data)
                 last = time.monotonic()
             elif time.monotonic() - last >= keepalive:
                 yield ": keepalive\n\n"

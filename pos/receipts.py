@@ -63,13 +63,14 @@ def top_up(ctx: Context, body: dict, card_no: str, method: str) -> Receipt:
                           cash_balance=body["balances"]["cash"], subsidy_balance=body["balances"]["subsidy"])
 
 
-def refund(ctx: Context, body: dict, person: dict, balances: dict, card_no: str, reason: str | None) -> Receipt:
-    """退款凭条 from a ``/refunds`` answer and the person's balances after it."""
+def refund(ctx: Context, body: dict, person: dict, balances: dict, card_no: str, reason: str | None,
+           approver: str | None = None) -> Receipt:
+    """退款凭条 from a ``/refunds`` (or approved ``/refund-requests``) answer and the person's balances after it."""
     entry = body["entry"]
     return refund_receipt(**ctx.head(entry), operator=ctx.operator or "", person=person["name"], card_no=card_no,
                           amount=entry["amount"], original_entry_no=str(entry["original_id"]),
                           cash_balance=balances["cash"], subsidy_balance=balances["subsidy"],
-                          subsidy_refunded=body.get("subsidy_back") or 0, reason=reason)
+                          subsidy_refunded=body.get("subsidy_back") or 0, reason=reason, approver=approver)
 
 
 def card_issue(ctx: Context, body: dict, deposit: int, top_up_amount: int, method: str) -> Receipt:

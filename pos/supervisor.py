@@ -148,8 +148,7 @@ class ReaderSupervisor:
         refusal = self.offline.snapshot.refusal(event.uid) if self.offline is not None else None
         reply = None
         if refusal:  # blacklisted here (pushed or polled): refused without asking anyone
-            result = outcomes.refused(refusal, outcomes.HEADLINES.get(refusal, refusal), seen=event.monotonic,
-                                      uid=event.uid)
+            result = outcomes.refused(refusal, None, seen=event.monotonic, uid=event.uid)
         elif self.offline is not None and self.offline.settings.enabled and not self.offline.online:
             result = self._offline_tap(event, None)
         else:

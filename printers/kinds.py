@@ -60,13 +60,17 @@ def top_up_receipt(*, canteen: str, terminal: str, time: datetime, entry_no: str
 def refund_receipt(*, canteen: str, terminal: str, time: datetime, entry_no: str, operator: str, person: str,
                    card_no: str, amount: int, original_entry_no: str, cash_balance: int,
                    subsidy_balance: int | None = None, subsidy_refunded: int = 0, reason: str | None = None,
+                   approver: str | None = None,
                    footer: tuple[str, ...] = ("请核对金额，妥善保管凭条",)) -> Receipt:
-    """退款凭条: a refund of an earlier charge, naming the original entry it corrects."""
+    """退款凭条: a refund of an earlier charge, naming the original entry it corrects, and the second operator
+    (审批人) when the amount needed one."""
     if not 0 <= subsidy_refunded <= amount:
         raise ValueError(f"subsidy refunded {subsidy_refunded} is outside 0..{amount}")
     lines = _person(person, card_no) + [Field("原流水号", value=original_entry_no)]
     if reason:
         lines.append(Field("退款原因", value=reason))
+    if approver:
+        lines.append(Field("审批人", value=approver))
     totals = [Field("退款金额", amount)]
     if subsidy_refunded:
         totals += [Field("退回补贴", subsidy_refunded), Field("退回现金", amount - subsidy_refunded)]

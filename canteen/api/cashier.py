@@ -1,6 +1,7 @@
 """Top-ups and refunds at the till, and the second operator's approval of large refunds."""
 from flask import jsonify
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from canteen.api.auth import current_operator
@@ -9,7 +10,7 @@ from canteen.api.serialize import balances, entry_dict, person_dict
 from canteen.api.writes import KEY_PARAMETER, rules, write
 from canteen.errors import DomainError
 from canteen.extensions import db
-from canteen.models import RefundRequest
+from canteen.models import JournalEntry, Operator, Person, RefundRequest, Terminal
 from canteen.services.cards import usable_card
 from canteen.services.people import get_person
 from canteen.services.refunds import APPROVERS, RefundOutcome, decide_refund, refund
@@ -20,12 +21,29 @@ blp = Blueprint("cashier", __name__, url_prefix="/api/v1", description="Top-ups 
 OPERATOR = [{"operatorToken": []}]
 
 
+class RequestArgs(Schema):
+    terminal = fields.String(load_default=None, validate=validate.Length(1, 32),
+                             metadata={"description": "only the requests filed at this terminal (its code)"})
+
+
 def request_dict(request: RefundRequest) -> dict:
-    """A refund request and its state."""
+    """A refund request, its state, and what an approver needs to judge it: who, how much of which meal."""
+    original = db.session.get(JournalEntry, request.original_id)
+    person = db.session.get(Person, original.person_id) if original is not None else None
+    requester = db.session.get(Operator, request.requested_by)
+    decider = db.session.get(Operator, request.decided_by) if request.decided_by else None
+    terminal = db.session.get(Terminal, request.terminal_id) if request.terminal_id else None
     return {"id": request.id, "original_id": request.original_id, "amount": request.amount,
             "reason": request.reason, "state": request.state, "requested_by": request.requested_by,
             "decided_by": request.decided_by, "entry_id": request.entry_id,
-            "requested_dt": request.requested_dt.isoformat()}
+            "requested_dt": request.requested_dt.isoformat(),
+            "original_amount": original.amount if original is not None else None,
+            "original_dt": original.created_dt.isoformat() if original is not None else None,
+            "person_id": person.id if person else None, "person": person.name if person else None,
+            "staff_no": person.staff_no if person else None,
+            "requested_by_name": requester.name if requester else None,
+            "decided_by_name": decider.name if decider else None,
+            "terminal": terminal.code if terminal else None}
 
 
 def outcome_response(outcome: RefundOutcome) -> tuple[int, dict]:
@@ -74,13 +92,16 @@ def create_refund(body):
 
 
 @blp.get("/refund-requests")
+@blp.arguments(RequestArgs, location="query")
 @blp.doc(summary="Refund requests waiting for approval", security=OPERATOR)
-def pending_requests():
-    """Pending refund requests, oldest first."""
+def pending_requests(args):
+    """Pending refund requests, oldest first (``?terminal=T01``: only those filed at that till)."""
     current_operator()
-    rows = db.session.scalars(select(RefundRequest).where(RefundRequest.state == "pending")
-                              .order_by(RefundRequest.id)).all()
-    return jsonify(requests=[request_dict(r) for r in rows])
+    query = select(RefundRequest).where(RefundRequest.state == "pending").order_by(RefundRequest.id)
+    if args["terminal"]:
+        query = query.join(Terminal, Terminal.id == RefundRequest.terminal_id).where(
+            Terminal.code == args["terminal"])
+    return jsonify(requests=[request_dict(r) for r in db.session.scalars(query).all()])
 
 
 def _decide(request_id: int, approve: bool):

@@ -15,8 +15,8 @@ from canteen.extensions import db
 class _Gunicorn(BaseApplication):
     """Run the app factory under gunicorn from our own command, with our options."""
 
-    def __init__(self, options: dict):
-        self.options = options
+    def __init__(self, options: dict, stream_threads: int = 0):
+        self.options, self.stream_threads = options, stream_threads
         super().__init__()
 
     def load_config(self):
@@ -25,15 +25,19 @@ class _Gunicorn(BaseApplication):
 
     def load(self):
         from canteen import create_app
+        from canteen.stream_slots import StreamSlots
 
-        return create_app()
+        app = create_app()
+        app.wsgi_app = StreamSlots(app.wsgi_app, self.stream_threads)
+        return app
 
 
-def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
-    """Serve on host:port; each worker builds its own app (and its own connection pool)."""
-    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
-               "accesslog": "-" if os.environ.get("CANTEEN_ACCESS_LOG") else None, "timeout": 30,
-               "graceful_timeout": 5}).run()
+def run_gunicorn(host: str, port: int, workers: int, threads: int, stream_threads: int = 0) -> None:
+    """Serve on host:port; each worker builds its own app (and its own connection pool) and runs `threads`
+    threads for requests plus `stream_threads` for event streams (see `canteen.stream_slots`)."""
+    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "threads": threads + stream_threads,
+               "worker_class": "gthread", "accesslog": "-" if os.environ.get("CANTEEN_ACCESS_LOG") else None,
+               "timeout": 30, "graceful_timeout": 5}, stream_threads).run()
 
 
 def _sqlite() -> bool:
@@ -45,12 +49,18 @@ def _sqlite() -> bool:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 @click.option("--workers", default=None, type=int, help="Default: 1 on SQLite, 2 x cores + 1 otherwise")
-@click.option("--threads", default=4, show_default=True)
-def serve(host, port, workers, threads):
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 512),
+              help="Threads per worker for requests")
+@click.option("--stream-threads", default=None, type=click.IntRange(0, 4096),
+              help="More threads per worker for event streams: one per terminal and open dashboard "
+                   "[default: CANTEEN_STREAM_THREADS, 32]")
+def serve(host, port, workers, threads, stream_threads):
     """Serve the API, health check and pages under gunicorn."""
     workers = workers or (1 if _sqlite() else 2 * (os.cpu_count() or 1) + 1)
+    if stream_threads is None:
+        stream_threads = int(current_app.config["STREAM_THREADS"])
     db.engine.dispose()  # no connection may be shared with forked workers
-    run_gunicorn(host, port, workers, threads)
+    run_gunicorn(host, port, workers, threads, stream_threads)
 
 
 @click.command("demo")
@@ -74,6 +84,6 @@ def demo(host, port, people, days, no_serve):
         db.engine.dispose()
         companions = start_demo_companions(host, port, current_app.instance_path)
         try:
-            run_gunicorn(host, port, 1, 8)
+            run_gunicorn(host, port, 1, 8, int(current_app.config["STREAM_THREADS"]))
         finally:
             stop(companions)

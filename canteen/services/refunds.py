@@ -14,6 +14,7 @@ from canteen.models import Account, JournalEntry, Posting, RefundRequest
 from canteen.models.base import fen_sum
 from canteen.services.common import Actor, Rules, check_amount, require_operator
 from canteen.services.ledger import post_entry, system_account
+from canteen.services.offline_debt import owed, owed_account, receivable_left, refund_split
 from canteen.services.people import lock_active_person
 
 APPROVERS = ("manager", "admin")
@@ -39,7 +40,9 @@ def refundable(session: Session, original: JournalEntry) -> dict[str, int]:
         .join(Account, Account.id == Posting.account_id).join(JournalEntry, JournalEntry.id == Posting.entry_id)
         .where(JournalEntry.original_id == original.id, Account.kind.in_(("cash", "subsidy")))
         .group_by(Account.kind)).all())
-    return {kind: paid.get(kind, 0) - back.get(kind, 0) for kind in ("cash", "subsidy")}
+    left = {kind: paid.get(kind, 0) - back.get(kind, 0) for kind in ("cash", "subsidy")}
+    left["receivable"] = receivable_left(session, original)  # an offline meal's overdrawn part
+    return left
 
 
 def _original(session: Session, original_id) -> JournalEntry:
@@ -99,17 +102,17 @@ def decide_refund(session: Session, actor: Actor, rules: Rules, *, request_id, a
 
 def _book(session, actor, rules, original, wallets, amount, reason, *, approver_id, operator_id=None,
           ) -> RefundOutcome:
-    """Post the refund: cash paid back first (it never expires), then subsidy."""
+    """Post the refund: an offline debt repaid first, then cash (it never expires), then subsidy."""
     left = refundable(session, original)
-    cash_back = min(amount, left["cash"])
-    subsidy_back = amount - cash_back
+    receivable = owed_account(session, original.person_id)
+    cash_back, subsidy_back, repaid = refund_split(left, amount, owed(receivable))
     refs = actor.refs
     if operator_id is not None:
         refs["operator_id"] = operator_id
     booked = post_entry(
         session, kind="refund", amount=amount, method="wallet",
         postings=[(wallets["cash"], cash_back), (wallets["subsidy"], subsidy_back),
-                  (system_account(session, "refunds"), -amount)],
+                  (system_account(session, "refunds"), -amount)] + ([(receivable, repaid)] if repaid else []),
         created_dt=actor.at, business_date=business_date(actor.at, rules.timezone),
         idempotency_key=actor.key, person_id=original.person_id, card_id=original.card_id,
         meal_period_id=original.meal_period_id, original_id=original.id, approver_id=approver_id,

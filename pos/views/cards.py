@@ -5,6 +5,7 @@ Cancelling first shows the cash to pay out (``cancel-quote``); the cashier confi
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
+from flask_babel import gettext as _
 
 from pos import receipts
 from pos.views.common import body, cashier_api, operator, till, token, yuan_to_fen
@@ -32,7 +33,7 @@ def issue():
         request_body["printed_no"] = str(data["printed_no"])[:32]
     reply = till().client.post("/api/v1/cards", request_body, token=token())
     job = queued(receipts.card_issue(_ctx(), reply.body, deposit, first, method))
-    return jsonify(result=reply.body, job=job, message=f"发卡成功：{reply.body['person']['name']}"), 201
+    return jsonify(result=reply.body, job=job, message=_("发卡成功：%(name)s", name=reply.body["person"]["name"])), 201
 
 
 @bp.post("/cards/<uid>/loss")
@@ -41,7 +42,7 @@ def loss(uid):
     """Report the card lost: refused at every terminal from now on."""
     reply = till().client.post(f"/api/v1/cards/{uid}/loss", token=token())
     job = queued(receipts.loss(_ctx(), reply.body))
-    return jsonify(result=reply.body, job=job, message=f"已挂失：{reply.body['person']['name']}")
+    return jsonify(result=reply.body, job=job, message=_("已挂失：%(name)s", name=reply.body["person"]["name"]))
 
 
 @bp.post("/cards/<uid>/unfreeze")
@@ -49,7 +50,7 @@ def loss(uid):
 def unfreeze(uid):
     """Make a lost card usable again (no money moves, no receipt)."""
     reply = till().client.post(f"/api/v1/cards/{uid}/unfreeze", token=token())
-    return jsonify(result=reply.body, job=None, message=f"已解挂：{reply.body['person']['name']}")
+    return jsonify(result=reply.body, job=None, message=_("已解挂：%(name)s", name=reply.body["person"]["name"]))
 
 
 @bp.post("/cards/<uid>/reissue")
@@ -62,7 +63,7 @@ def reissue(uid):
     request_body = {"new_uid": str(data.get("new_uid") or ""), "fee": fee, "fee_method": method}
     reply = till().client.post(f"/api/v1/cards/{uid}/reissue", request_body, token=token())
     job = queued(receipts.reissue(_ctx(), reply.body, uid, fee, method))
-    return jsonify(result=reply.body, job=job, message=f"补卡成功：{reply.body['person']['name']}"), 201
+    return jsonify(result=reply.body, job=job, message=_("补卡成功：%(name)s", name=reply.body["person"]["name"])), 201
 
 
 @bp.get("/people/<int:person_id>/cancel-quote")
@@ -78,4 +79,5 @@ def cancel(person_id):
     """Cancel (清退) after the cashier confirmed the quote: cash out from the drawer, every card cancelled."""
     reply = till().client.post(f"/api/v1/people/{person_id}/cancel", token=token())
     job = queued(receipts.cancel(_ctx(), reply.body))
-    return jsonify(result=reply.body, job=job, message=f"清退完成，请付现金 {format_fen(reply.body['total_paid'])}")
+    message = _("清退完成，请付现金 %(amount)s", amount=format_fen(reply.body["total_paid"]))
+    return jsonify(result=reply.body, job=job, message=message)

@@ -5,6 +5,8 @@ import re
 from functools import wraps
 
 from flask import current_app, jsonify, redirect, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from pos.api_client import ServerError
 from pos.till import Till
@@ -25,10 +27,10 @@ def yuan_to_fen(text: object, *, allow_zero: bool = False) -> int:
     """``"12.5"`` -> 1250: the cashier keys yuan, the server takes integer fen. No floats on the way."""
     match = _YUAN.match(str(text if text is not None else ""))
     if not match:
-        raise InputError("金额格式不对，请输入如 12.50 的金额")
+        raise InputError(_("金额格式不对，请输入如 12.50 的金额"))
     fen = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
     if fen == 0 and not allow_zero:
-        raise InputError("金额必须大于零")
+        raise InputError(_("金额必须大于零"))
     return fen
 
 
@@ -52,18 +54,19 @@ def cashier_api(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if request.method == "POST" and request.headers.get("X-Requested-With") != "pos":
-            return fail("forbidden", "请求来源不对", 403)  # a cross-site form cannot set this header
+            return fail("forbidden", _("请求来源不对"), 403)  # a cross-site form cannot set this header
         if not token():
-            return fail("operator_auth_failed", "请先登录", 401)
+            return fail("operator_auth_failed", _("请先登录"), 401)
         if request.method == "POST" and not till().offline.online:
-            return fail("offline", "脱机状态下不能办理充值、退款、发卡、挂失、清退等收银业务，请待网络恢复", 503)
+            return fail("offline", _("脱机状态下不能办理充值、退款、发卡、挂失、清退等收银业务，请待网络恢复"), 503)
         try:
-            return view(*args, **kwargs)
+            with till().client.speaking(str(get_locale())):  # the server's refusals in the page's language
+                return view(*args, **kwargs)
         except InputError as exc:
             return fail("invalid_input", str(exc))
         except (TypeError, ValueError) as exc:  # e.g. a person id that is not a number
             current_app.logger.warning("bad input to %s: %s", request.path, exc)
-            return fail("invalid_input", "输入内容有误，请检查后重试")
+            return fail("invalid_input", _("输入内容有误，请检查后重试"))
         except ServerError as exc:
             if exc.code == "operator_auth_failed":
                 session.clear()

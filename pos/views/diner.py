@@ -15,6 +15,10 @@ from flask import (
     stream_with_context,
 )
 
+from flask_babel import get_locale, get_translations
+from flask_babel import gettext as _
+
+from pos import outcomes
 from pos.api_client import ServerError
 from pos.event_hub import stream
 from pos.i18n import LANGUAGES
@@ -36,8 +40,10 @@ def index():
 def events():
     """Server-sent events: ``tap``, ``card``, ``card_error``, ``card_removed``, ``health``, ``mode``, ``receipt``,
     ``offline`` (online or not, blacklist version, snapshot time, pending offline charges)."""
+    transform = outcomes.localizer(str(get_locale()), get_translations().gettext)
     subscription = till().hub.subscribe()
-    response = Response(stream_with_context(stream(subscription)), mimetype="text/event-stream")
+    response = Response(stream_with_context(stream(subscription, transform=transform)),
+                        mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["X-Accel-Buffering"] = "no"
     return response
@@ -47,7 +53,7 @@ def events():
 def wedge():
     """A burst typed by a keyboard-wedge reader (digits or hex, the Enter already stripped)."""
     if request.headers.get("X-Requested-With") != "pos":
-        return fail("forbidden", "请求来源不对", 403)
+        return fail("forbidden", _("请求来源不对"), 403)
     burst = str((request.get_json(silent=True) or {}).get("burst", ""))[:64]
     till().supervisor.feed_wedge(burst)
     return jsonify(ok=True)
@@ -57,15 +63,15 @@ def wedge():
 def virtual_tap():
     """The demo's virtual reader: tap the card whose UID was typed on the page (only with the virtual reader)."""
     if request.headers.get("X-Requested-With") != "pos":
-        return fail("forbidden", "请求来源不对", 403)
+        return fail("forbidden", _("请求来源不对"), 403)
     reader = till().supervisor.reader
     if till().settings.reader.kind != "virtual" or reader is None:
-        return fail("not_found", "本终端没有虚拟读卡器", 404)
+        return fail("not_found", _("本终端没有虚拟读卡器"), 404)
     uid = str((request.get_json(silent=True) or {}).get("uid", "")).strip()
     try:
         reader.tap(uid)
     except (ValueError, RuntimeError) as exc:
-        return fail("invalid_uid", f"卡号应为十六进制，如 04A1B2C3（{exc}）")
+        return fail("invalid_uid", _("卡号应为十六进制，如 04A1B2C3（%(detail)s）", detail=exc))
     return jsonify(ok=True)
 
 

@@ -6,6 +6,7 @@ holds up a payment.
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 
 from pos import receipts
 from pos.printing import job_dict
@@ -49,7 +50,7 @@ def top_up():
     reply = till().client.post("/api/v1/top-ups", request_body, token=token())
     card_no = request_body.get("uid") or card_label(reply.body["person"]["id"])[2]
     job = queued(receipts.top_up(_ctx(), reply.body, card_no, method))
-    return jsonify(result=reply.body, job=job, message=f"充值成功：{reply.body['person']['name']}"), 201
+    return jsonify(result=reply.body, job=job, message=_("充值成功：%(name)s", name=reply.body["person"]["name"])), 201
 
 
 @bp.post("/charge")
@@ -61,7 +62,7 @@ def charge():
     reply = till().client.post("/api/v1/charges", {"uid": uid, "amount": yuan_to_fen(data.get("amount"))},
                                token=token())
     job = queued(receipts.meal(_ctx(), reply.body, uid))
-    return jsonify(result=reply.body, job=job, message=f"扣款成功：{reply.body['person']['name']}")
+    return jsonify(result=reply.body, job=job, message=_("扣款成功：%(name)s", name=reply.body["person"]["name"]))
 
 
 @bp.get("/recent-charges")
@@ -90,11 +91,11 @@ def refund():
         request_body["reason"] = reason
     reply = till().client.post("/api/v1/refunds", request_body, token=token())
     if reply.status == 202 or not reply.body.get("entry"):
-        return jsonify(result=reply.body, job=None, message=reply.body.get("error", {}).get(
-            "message", "退款申请已提交，待审批")), 202
+        return jsonify(result=reply.body, job=None, message=_(
+            "退款金额超过限额，已提交审批：请主管在“退款审批”中批准")), 202
     person, balances, card_no = card_label(reply.body["entry"]["person_id"])
     job = queued(receipts.refund(_ctx(), reply.body, person, balances, card_no, reason))
-    return jsonify(result=reply.body, job=job, message=f"退款成功：{person['name']}"), 201
+    return jsonify(result=reply.body, job=job, message=_("退款成功：%(name)s", name=person["name"])), 201
 
 
 @bp.get("/people")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 
 from pos.views.common import cashier_api, fail, operator, till
 
@@ -14,7 +15,7 @@ def jobs():
     """Recent print jobs (``?status=failed`` for the failed ones only)."""
     status = request.args.get("status")
     if status not in (None, "queued", "printed", "failed"):
-        return fail("invalid_input", "status 只能是 queued、printed 或 failed")
+        return fail("invalid_input", _("status 只能是 queued、printed 或 failed"))
     return jsonify(jobs=till().desk.jobs(status), printer=till().desk.config is not None)
 
 
@@ -25,8 +26,8 @@ def reprint(job_id):
     try:
         job = till().desk.reprint(job_id, (operator() or {}).get("name") or "")
     except LookupError:
-        return fail("not_found", "没有这张小票", 404)
-    return jsonify(job=job, message="副本已加入打印队列"), 201
+        return fail("not_found", _("没有这张小票"), 404)
+    return jsonify(job=job, message=_("副本已加入打印队列")), 201
 
 
 @bp.post("/receipts/retry")
@@ -34,4 +35,4 @@ def reprint(job_id):
 def retry():
     """Try the waiting receipts now (after loading paper)."""
     till().desk.retry_now()
-    return jsonify(message="正在重新打印等待中的小票")
+    return jsonify(message=_("正在重新打印等待中的小票"))

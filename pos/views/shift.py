@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
+from flask_babel import gettext as _
 
 from pos import receipts
 from pos.api_client import ServerRefused
@@ -30,7 +31,7 @@ def open_():
     """Open a shift with the float counted into the drawer."""
     float_ = yuan_to_fen(body().get("opening_float") or "0", allow_zero=True)
     reply = till().client.post("/api/v1/shifts/open", {"opening_float": float_}, token=token())
-    return jsonify(shift=reply.body, message="已开班"), 201
+    return jsonify(shift=reply.body, message=_("已开班")), 201
 
 
 @bp.post("/shift/close")
@@ -41,4 +42,4 @@ def close():
     reply = till().client.post("/api/v1/shifts/close", {"counted_cash": counted}, token=token())
     ctx = till().context((operator() or {}).get("name"))
     job = queued(receipts.shift(ctx, reply.body, till().settings.terminal_id))
-    return jsonify(shift=reply.body, job=job, message="已交班，交班报表正在打印")
+    return jsonify(shift=reply.body, job=job, message=_("已交班，交班报表正在打印"))

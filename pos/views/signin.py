@@ -5,6 +5,7 @@ While an operator is signed in the till is in cashier mode: taps fill the cashie
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from pos.api_client import ServerError
@@ -19,7 +20,9 @@ def login():
     error = None
     if request.method == "POST":
         try:
-            reply = till().client.login(request.form.get("username", "").strip(), request.form.get("password", ""))
+            with till().client.speaking(str(get_locale())):
+                reply = till().client.login(request.form.get("username", "").strip(),
+                                            request.form.get("password", ""))
         except ServerError as exc:
             error = exc.message
         else:

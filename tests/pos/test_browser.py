@@ -136,3 +136,67 @@ def test_the_demo_taps_a_card_from_the_page_with_the_virtual_reader(page, cantee
     page.click("#virtual-tap button")
     page.wait_for_selector("#result[data-state='ok']")
     assert page.text_content("#name") == name and page.text_content("#cash-left") == "￥15.00"
+
+
+def test_a_page_switched_to_english_shows_tap_results_in_english(page, canteen, start_terminal):
+    world, _, _ = canteen
+    _, poor_uid = held(world, *world.diner(cash=500))  # 5.00 yuan for a 10.00 yuan meal
+    name, uid = held(world, *world.diner(cash=5000))
+    terminal = start_terminal()
+    open_diner_page(page, terminal)
+    page.click("text=English")
+    page.wait_for_selector("html[lang='en']")
+    page.wait_for_selector("body[data-stream='open']")
+    assert page.text_content("#headline") == "Please tap your card"
+    terminal.reader().tap(poor_uid)
+    page.wait_for_selector("#result[data-state='refused']")
+    assert page.text_content("#headline") == "Insufficient balance"
+    assert page.text_content("#message") == "Not enough balance; nothing was charged. Please top up at the cashier."
+    page.wait_for_selector("#result[data-state='idle']", timeout=15000)
+    terminal.reader().tap("04FFFFFFFFFFFF")
+    page.wait_for_selector("#result[data-state='refused']")
+    assert page.text_content("#headline") == "Unknown card"
+    assert page.text_content("#message") == "This card is not registered; nothing was charged. Please see the cashier."
+    page.wait_for_selector("#result[data-state='idle']", timeout=15000)
+    terminal.reader().tap(uid)
+    page.wait_for_selector("#result[data-state='ok']")
+    assert (page.text_content("#headline"), page.text_content("#name")) == ("Paid", name)
+    assert page.text_content("#cash-left") == "￥40.00"
+
+
+def test_a_large_refund_waits_at_the_till_until_a_manager_keys_in_and_approves_it(page, canteen, start_terminal,
+                                                                                 test_printer):
+    world, _, _ = canteen
+    username = world.operator("cashier").username
+    manager = world.operator("manager")
+    manager_username, manager_name = manager.username, manager.name
+    name, uid = held(world, *world.diner(cash=10_000))
+    terminal = start_terminal(CANTEEN_PRINTER_URL=test_printer.url)
+    page.goto(terminal.url + "/cashier/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("body[data-stream='open']")
+    page.click("#open-shift")
+    page.wait_for_selector("#shift-state[data-open='1']")
+    terminal.reader().tap(uid)
+    page.wait_for_selector(f"#target:has-text('{name}')")
+    page.fill("#charge-amount", "90")
+    page.click("#charge-submit")
+    page.wait_for_selector("#flash[data-ok='1']:has-text('扣款成功')")
+    page.click("#load-charges")
+    page.on("dialog", lambda dialog: dialog.accept("60"))
+    page.click("#charges li button:has-text('退款')")
+    page.wait_for_selector("#flash[data-ok='1']:has-text('已提交审批')")
+    page.wait_for_selector(f"#refund-requests li[data-request]:has-text('{name}')")
+    page.fill("#approver-username", manager_username)
+    page.fill("#approver-password", PASSWORD)
+    page.click("#refund-requests li[data-request] button:has-text('批准')")
+    page.wait_for_selector("#flash[data-ok='1']:has-text('退款已批准')")
+    page.wait_for_selector("#target:has-text('￥70.00')")
+    assert page.input_value("#approver-password") == ""
+    page.wait_for_selector("#refund-requests li:not([data-request])")
+    assert test_printer.wait_for_printed(2, timeout=15)
+    text = decode_text(test_printer.printed[1])
+    for expected in ("退款凭条", name, "审批人", manager_name, "￥60.00"):
+        assert expected in text, f"{expected!r} missing from:\n{text}"

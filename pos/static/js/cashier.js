@@ -124,11 +124,38 @@
         T.refund, () => {
           const amount = prompt(T.refund + " (" + T.yuan + ")", POS.fen(entry.amount).replace("￥", ""));
           if (amount) act("/cashier/api/refund", {entry_id: entry.id, amount, reason: $("refund-reason").value},
-                          refreshTarget);
+                          refreshTarget).then(loadRequests);
         }));
     }
   }
   $("load-charges").addEventListener("click", loadCharges);
+
+  /* Refund approval: the signed-in manager, or a manager who keys their own account into the form. */
+  async function loadRequests() {
+    const reply = await POS.get("/cashier/api/refund-requests");
+    const list = $("refund-requests");
+    list.innerHTML = "";
+    const requests = reply.body.requests || [];
+    if (!requests.length) list.appendChild(li(T.no_requests));
+    for (const r of requests) {
+      const item = li(`#${r.id} ${r.person} ${POS.fen(r.amount)} / ${POS.fen(r.original_amount)} ` +
+        `${T.requested_by} ${r.requested_by_name}${r.reason ? " · " + r.reason : ""}`, T.approve, () => decide(r.id, "approve"));
+      const no = document.createElement("button");
+      no.type = "button";
+      no.textContent = T.reject;
+      no.addEventListener("click", () => decide(r.id, "reject"));
+      item.appendChild(no);
+      item.dataset.request = r.id;
+      list.appendChild(item);
+    }
+  }
+  function decide(id, action) {
+    const data = {username: $("approver-username").value, password: $("approver-password").value};
+    $("approver-password").value = "";
+    act(`/cashier/api/refund-requests/${id}/${action}`, data, () => { $("approver-username").value = ""; refreshTarget(); })
+      .then(loadRequests);
+  }
+  $("load-requests").addEventListener("click", loadRequests);
 
   $("issue-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -184,4 +211,5 @@
 
   loadShift();
   loadReceipts();
+  loadRequests();
 })();

@@ -95,14 +95,16 @@ setInterval(showSnapshotAge, 1000);
     if (now - last > maxGap) keys = "";
     last = now;
     if (event.key === "Enter") {
-      if (keys.length >= 4) {
+      /* A guest meal ticket's QR code (GT1-...) goes to the ticket view; card numbers to the reader. */
+      const ticket = /^GT1-/i.test(keys);
+      if (ticket || (keys.length >= 4 && /^[0-9A-Fa-f]+$/.test(keys))) {
         event.preventDefault();
         const field = document.activeElement;
         if (field && "value" in field && field.value.endsWith(keys)) field.value = field.value.slice(0, -keys.length);
-        POS.post("/wedge", {burst: keys});
+        POS.post(ticket ? "/guest-ticket" : "/wedge", ticket ? {code: keys} : {burst: keys});
       }
       keys = "";
-    } else if (event.key.length === 1 && /[0-9A-Fa-f]/.test(event.key)) {
+    } else if (event.key.length === 1 && /[0-9A-Za-z-]/.test(event.key)) {
       keys += event.key;
     } else {
       keys = "";

@@ -11,6 +11,7 @@
     text("headline", window.POS_TEXT.tap_card);
     text("name", ""); text("message", "");
     document.getElementById("figures").hidden = true;
+    document.getElementById("low-balance").hidden = true;
   }
 
   function show(tap) {
@@ -19,12 +20,15 @@
     text("name", tap.name);
     text("message", tap.message);
     const figures = document.getElementById("figures");
-    figures.hidden = tap.state !== "ok";
+    figures.hidden = tap.state !== "ok" || tap.guest === true;  // a guest's ticket has no wallets to show
     if (tap.state === "ok") {
       text("amount", POS.fen(tap.amount));
       text("cash-left", POS.fen(tap.cash_left));
       text("subsidy-left", POS.fen(tap.subsidy_left));
     }
+    const low = document.getElementById("low-balance");
+    low.hidden = !(tap.state === "ok" && tap.low_balance);
+    if (!low.hidden) text("low-balance-threshold", POS.fen(tap.low_balance_threshold));
     POS.play([tap.state === "ok" ? "beep" : "beep_error", tap.sound]);
     clearTimeout(timer);
     timer = setTimeout(idle, idleMs);

@@ -1,0 +1,47 @@
+"""Every tap outcome has words in each of the terminal's languages, chosen by its stable code."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.support import Translations
+
+import pos
+from cardreader.errors import MESSAGES as READER_MESSAGES
+from pos import outcomes
+
+ENGLISH = Translations.load(str(Path(pos.__file__).parent / "translations"), ["en"])
+
+
+def test_every_refusal_code_the_page_knows_has_an_english_headline_and_message():
+    codes = set(outcomes.SOUNDS) | set(outcomes.HEADLINES) | set(READER_MESSAGES)
+    assert codes <= set(outcomes.MESSAGES)
+    texts = set(outcomes.MESSAGES.values()) | set(outcomes.HEADLINES.values()) | {
+        outcomes.OK_HEADLINE, outcomes.OFFLINE_OK_HEADLINE, outcomes.READ_FAILED, outcomes.TAP_FAILED,
+        outcomes.UNKNOWN_REFUSAL}
+    untranslated = sorted(text for text in texts if ENGLISH.gettext(text) == text)
+    assert untranslated == []
+
+
+def test_an_english_page_gets_the_refusal_by_code_not_the_servers_chinese_sentence():
+    event = outcomes.refused("card_lost", "此卡已挂失", seen=1.0, uid="04A1B2C3")
+    english = outcomes.localizer("en", ENGLISH.gettext)("tap", event)
+    assert (english["headline"], english["code"]) == ("Card reported lost", "card_lost")
+    assert english["message"].startswith("This card is reported lost")
+    assert event["headline"] == "此卡已挂失"  # the event other pages get is untouched
+    assert outcomes.localizer("zh_Hans_CN", ENGLISH.gettext) is None
+
+
+def test_a_code_this_terminal_does_not_know_still_says_nothing_was_charged():
+    event = outcomes.refused("brand_new_refusal", "新的拒绝原因", seen=1.0)
+    english = outcomes.localize("tap", event, ENGLISH.gettext)
+    assert (english["headline"], english["message"]) == (
+        "Tap refused", "The tap did not go through; nothing was charged. Please see the cashier.")
+    assert event["message"] == "新的拒绝原因"
+
+
+def test_a_successful_tap_says_paid_in_english_and_keeps_the_figures():
+    event = outcomes.charged({"person": {"name": "张三"}, "amount": 1000, "cash_left": 4000, "meal_period": "午餐"},
+                             seen=1.0, uid="04A1B2C3")
+    english = outcomes.localize("tap", event, ENGLISH.gettext)
+    assert (english["headline"], english["name"], english["amount"], english["cash_left"]) == (
+        "Paid", "张三", 1000, 4000)
