@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from admin.blueprint import bp
 from canteen.clock import local
@@ -34,8 +34,11 @@ def show(value, kind: str = "text") -> str:
 
 
 def error_text(exc: DomainError) -> str:
-    """A domain error in the page's language."""
-    return exc.message("en" if str(get_locale() or "").startswith("en") else "zh")
+    """A domain error in the page's language; a detail the back office wrote is looked up in its catalog."""
+    if not str(get_locale() or "").startswith("en"):
+        return exc.message("zh")
+    detail = gettext(exc.detail) if isinstance(exc.detail, str) else exc.detail
+    return DomainError(exc.code, detail, **getattr(exc, "data", {})).message("en")
 
 
 @bp.context_processor

@@ -13,6 +13,7 @@ from canteen import reports
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import Department, DinerCategory, MealPeriod, Terminal
+from canteen.reports.bookings import booking_report
 from canteen.reports.money_in import GROUPS
 
 #: Rows a detail report shows on the page, and the most an export may carry.
@@ -44,6 +45,7 @@ REPORTS = {
     "shifts": Spec("交班结算", reports.shift_settlement),
     "funds": Spec("系统资金汇总", reports.funds_summary),
     "statement": Spec("个人对账单", reports.statement, needs_person=True),
+    "bookings": Spec("报餐统计", booking_report),
 }
 
 

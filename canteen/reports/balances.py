@@ -4,28 +4,33 @@ Balances at the end of a period are the accounts' cached balances (which ``cante
 proves equal to the sum of their postings) less what was posted after the period, so recent
 periods read few postings. The tests recompute every figure from the postings themselves.
 """
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from canteen.errors import DomainError
-from canteen.models import Account, Department, DinerCategory, JournalEntry, Person, Posting
+from canteen.models import Account, Department, DinerCategory, JournalEntry, Person, Posting, PostingTally
 from canteen.models.ledger import PERSON_KINDS
 from canteen.reports.base import KIND_LABELS, Column, Filters, Report, by_person, names
+from canteen.reports.tallies import DIRECT, Cut, consistent, grain_for
 
 WALLETS = {"cash": "现金余额", "subsidy": "补贴余额", "deposit": "押金"}
 #: Order of the movement lines in the funds summary.
 FUND_KINDS = ("card_issue", "top_up", "subsidy", "refund", "meal", "card_fee", "cancel", "subsidy_expiry")
 
 
-def _posted(session: Session, filters: Filters, *, start=None, through=None, per_person: bool = True):
-    """Sums of postings on people's accounts in business dates `start`..`through` (either open):
-    rows of (person or None, account kind, entry kind, fen)."""
+def _posted(session: Session, filters: Filters, *, start=None, through=None, per_person: bool = True,
+            since: int = 0):
+    """Sums of postings on people's accounts in business dates `start`..`through` (either open), of entries
+    after id `since`: rows of (person or None, account kind, entry kind, fen)."""
     who = Account.person_id if per_person else literal(None)
     query = (select(who, Account.kind, JournalEntry.kind, func.sum(Posting.amount))
              .select_from(Posting).join(Account, Account.id == Posting.account_id)
              .join(JournalEntry, JournalEntry.id == Posting.entry_id).where(Account.kind.in_(PERSON_KINDS)))
+    if since:
+        query = query.where(Posting.entry_id > since)
     if start is not None:
         query = query.where(JournalEntry.business_date >= start)
     if through is not None:
@@ -57,13 +62,14 @@ def balance_report(session: Session, filters: Filters) -> Report:
     for person_id, account_kind, _entry_kind, amount in later:
         held[person_id][account_kind] -= int(amount)
     departments, categories = names(session, Department), names(session, DinerCategory)
-    people = select(Person)
+    # Plain rows, not entities: thousands of people are listed at once.
+    people = select(Person.id, Person.staff_no, Person.name, Person.department_id, Person.category_id, Person.state)
     if filters.department_ids:
         people = people.where(Person.department_id.in_(filters.department_ids))
     if filters.category_ids:
         people = people.where(Person.category_id.in_(filters.category_ids))
     rows = []
-    for person in session.scalars(people.order_by(Person.staff_no)):
+    for person in session.execute(people.order_by(Person.staff_no)):
         wallets = held.get(person.id, dict.fromkeys(WALLETS, 0))
         rows.append({"staff_no": person.staff_no, "name": person.name,
                      "department": departments.get(person.department_id, ""),
@@ -92,19 +98,41 @@ def _reconcile(session: Session, filters: Filters, report: Report, totals: dict)
                             "：" + "，".join(f"{WALLETS[k]} {ledger[k] / 100:.2f} 元" for k in WALLETS))
 
 
-def funds_summary(session: Session, filters: Filters) -> Report:
+def _moved(session: Session, filters: Filters, cut: Cut, *, start=None, through=None) -> list:
+    """Per (account kind, entry kind) the postings on people's wallets in `start`..`through`: the posting
+    tally up to the watermark and the journal after it (rows shaped like :func:`_posted`'s)."""
+    grain = grain_for(cut, replace(filters, terminal_ids=(), meal_period_ids=()),
+                      grains=("total", "department", "category"))
+    rows = list(_posted(session, filters, start=start, through=through, per_person=False,
+                        since=cut.watermark if grain else 0))
+    if grain:
+        t = PostingTally
+        query = select(literal(None), t.account_kind, t.entry_kind, func.sum(t.amount)).where(t.grain == grain)
+        if start is not None:
+            query = query.where(t.business_date >= start)
+        if through is not None:
+            query = query.where(t.business_date <= through)
+        if filters.department_ids:
+            query = query.where(t.department_id.in_(filters.department_ids))
+        if filters.category_ids:
+            query = query.where(t.category_id.in_(filters.category_ids))
+        rows += session.execute(query.group_by(t.account_kind, t.entry_kind)).all()
+    return rows
+
+
+@consistent
+def funds_summary(session: Session, filters: Filters, cut: Cut = DIRECT) -> Report:
     """系统资金汇总: opening balance + money in - money out = closing balance, per wallet kind.
 
     The closing balance is the wallets' cached balances less what was posted after the period;
     the opening balance is the closing less the period's movements.
     """
     moved: dict[str, dict] = {kind: dict.fromkeys(WALLETS, 0) for kind in FUND_KINDS}
-    for _p, account_kind, entry_kind, amount in _posted(session, filters, start=filters.start, through=filters.end,
-                                                        per_person=False):
+    for _p, account_kind, entry_kind, amount in _moved(session, filters, cut, start=filters.start,
+                                                       through=filters.end):
         moved[entry_kind][account_kind] += int(amount)
     closing = cached_wallets(session, filters)
-    for _p, account_kind, _k, amount in _posted(session, filters, start=filters.end + timedelta(days=1),
-                                                per_person=False):
+    for _p, account_kind, _k, amount in _moved(session, filters, cut, start=filters.end + timedelta(days=1)):
         closing[account_kind] -= int(amount)
     opening = {k: closing[k] - sum(moved[kind][k] for kind in FUND_KINDS) for k in WALLETS}
     rows = [{"item": "期初余额", **opening, "total": sum(opening.values())}]

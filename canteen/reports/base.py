@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from canteen.errors import DomainError
@@ -108,6 +108,14 @@ def by_person(query: Select, filters: Filters, person_col) -> Select:
         if filters.category_ids:
             query = query.where(Person.category_id.in_(filters.category_ids))
     return query
+
+
+def served(entry):
+    """The condition that `entry` (JournalEntry or an alias) is a meal a diner was served at a till.
+
+    A booked meal charged to a diner who did not come (method ``no_show``) is money spent, but nobody ate it.
+    """
+    return and_(entry.kind == "meal", func.coalesce(entry.method, "") != "no_show")
 
 
 def refunded_by_meal(since: date | None = None):

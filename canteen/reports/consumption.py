@@ -6,8 +6,9 @@ meal's terminal and meal period. Net consumption is meals less refunds.
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from canteen.models import Department, DinerCategory, JournalEntry, MealPeriod, Person, Terminal
+from canteen.models import Department, DinerCategory, EntryTally, JournalEntry, MealPeriod, Person, Terminal
 from canteen.reports.base import Column, Filters, Report, names
+from canteen.reports.tallies import DIRECT, Cut, consistent, entry_tally, grain_for, none_for_zero
 
 DIMENSIONS = {"department": "部门", "category": "人员类别", "terminal": "终端", "meal_period": "餐次",
               "day": "日期", "month": "月份"}
@@ -32,21 +33,41 @@ def _key(by: str, meal, entry):
             "meal_period": meal.meal_period_id, "day": entry.business_date, "month": entry.business_date}[by]
 
 
-def consumption_summary(session: Session, filters: Filters, by: str = "department") -> Report:
-    """Meals, refunds and net consumption grouped by `by` (one of :data:`DIMENSIONS`)."""
+def _tallied(session: Session, filters: Filters, by: str, grain: str, kind: str) -> list:
+    """(group key, count, fen) of `kind` entries from the entry tally up to the watermark."""
+    t = EntryTally
+    key = {"department": t.department_id, "category": t.category_id, "terminal": t.origin_terminal_id,
+           "meal_period": t.origin_period_id, "day": t.business_date, "month": t.business_date}[by]
+    found = session.execute(entry_tally(grain, filters, (kind,), key, func.sum(t.entries), func.sum(t.amount),
+                                        origin=True).group_by(key).having(func.sum(t.entries) != 0)).all()
+    return [(k if by in ("day", "month") else none_for_zero(k), int(count), int(amount))
+            for k, count, amount in found]
+
+
+@consistent
+def consumption_summary(session: Session, filters: Filters, by: str = "department", cut: Cut = DIRECT) -> Report:
+    """Meals, refunds and net consumption grouped by `by` (one of :data:`DIMENSIONS`).
+
+    Entries up to the rollup's watermark come from the entry tally, later ones from the journal.
+    """
     if by not in DIMENSIONS:
         raise ValueError(by)
+    grain = grain_for(cut, filters, by)
+    since = cut.watermark if grain else 0
     meal, refund = JournalEntry, aliased(JournalEntry)
     meals = session.execute(_restrict(
         select(_key(by, meal, meal), func.count(), func.sum(meal.amount)).select_from(meal)
-        .join(Person, Person.id == meal.person_id).where(meal.kind == "meal"), filters, meal, meal)
+        .join(Person, Person.id == meal.person_id).where(meal.kind == "meal", meal.id > since), filters, meal, meal)
         .group_by(_key(by, meal, meal))).all()
     original = aliased(JournalEntry)
     refunds = session.execute(_restrict(
         select(_key(by, original, refund), func.count(), func.sum(refund.amount)).select_from(refund)
         .join(original, original.id == refund.original_id).join(Person, Person.id == refund.person_id)
-        .where(refund.kind == "refund"), filters, original, refund)
+        .where(refund.kind == "refund", refund.id > since), filters, original, refund)
         .group_by(_key(by, original, refund))).all()
+    if grain:
+        meals += _tallied(session, filters, by, grain, "meal")
+        refunds += _tallied(session, filters, by, grain, "refund")
     label = _labeller(session, by)
     groups: dict = {}
     for rows, count_key, amount_key in ((meals, "meals", "amount"), (refunds, "refunds", "refunded")):
@@ -80,7 +101,8 @@ def _labeller(session: Session, by: str):
 
 
 def consumption_detail(session: Session, filters: Filters, limit: int | None = None) -> Report:
-    """Every meal and refund in the period, refunds as negative amounts; totals cover all rows even when limited."""
+    """Every meal and refund in the period by business day, refunds as negative amounts; totals cover all rows
+    even when limited."""
     meal, refund = JournalEntry, aliased(JournalEntry)
     original = aliased(JournalEntry)
     periods, terminals = names(session, MealPeriod), names(session, Terminal, "code")
@@ -93,10 +115,17 @@ def consumption_detail(session: Session, filters: Filters, limit: int | None = N
                                original.terminal_id, original.meal_period_id, *cols)
                         .join(original, original.id == refund.original_id).join(Person, Person.id == refund.person_id)
                         .where(refund.kind == "refund"), filters, original, refund)
+    if limit:
+        # By business day first: each branch then reads its first rows off the (day, kind) index in order,
+        # instead of sorting the whole period.
+        first_meals = meals.order_by(meal.business_date, meal.id).limit(limit).subquery()
+        first_refunds = refunds.order_by(refund.business_date, refund.id).limit(limit).subquery()
+        meals, refunds = select(*first_meals.c), select(*first_refunds.c)
     union = meals.union_all(refunds).subquery()
-    totals_row = session.execute(
-        select(func.count(), func.coalesce(func.sum(union.c.amount), 0)).select_from(union)).one()
-    query = select(union).order_by(union.c.id)
+    # The same meals and refunds as the summary's, so its totals (read from the tallies) are the detail's.
+    summary = consumption_summary(session, filters, by="day").totals
+    totals_row = (summary["meals"] + summary["refunds"], summary["net"])
+    query = select(union).order_by(union.c.business_date, union.c.id)
     if limit:
         query = query.limit(limit)
     rows = [{"entry": r.id, "time": r.created_dt, "date": r.business_date,

@@ -3,11 +3,15 @@
 Personal top-up (个人充值) is all money paid into diners' cash wallets: top-ups, plus the
 opening top-up taken when a card is issued (the deposit is not a top-up).
 """
+from dataclasses import replace
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from canteen.models import Account, JournalEntry, Operator, Person, Posting
+from canteen.models import Account, EntryTally, JournalEntry, Operator, Person, Posting
 from canteen.reports.base import KIND_LABELS, METHOD_LABELS, Column, Filters, Report, by_person, in_period, names
+from canteen.reports.rollup import CASH_IN_KINDS
+from canteen.reports.tallies import DIRECT, Cut, consistent, entry_tally, grain_for, none_for_zero
 
 GROUPS = {"method": "支付方式", "operator": "操作员"}
 
@@ -24,24 +28,36 @@ def _topup_rows(session: Session, filters: Filters):
 
 
 def _group_label(session: Session, by: str):
-    """(group key, label) of a row: the method, or the operator (by id; names may repeat)."""
+    """(group key, label) of a (method, operator id): the method, or the operator (by id; names may repeat)."""
     if by == "method":
-        return lambda row: (row.method, METHOD_LABELS.get(row.method, row.method or ""))
+        return lambda method, _operator: (method, METHOD_LABELS.get(method, method or ""))
     operators = names(session, Operator)
-    return lambda row: (row.operator_id, operators.get(row.operator_id, "（无）"))
+    return lambda _method, operator_id: (operator_id, operators.get(operator_id, "（无）"))
 
 
-def topup_summary(session: Session, filters: Filters, by: str = "method") -> Report:
+@consistent
+def topup_summary(session: Session, filters: Filters, by: str = "method", cut: Cut = DIRECT) -> Report:
     """Count and amount of money paid into cash wallets, by method or operator."""
     if by not in GROUPS:
         raise ValueError(by)
     label = _group_label(session, by)
+    filters = replace(filters, meal_period_ids=())  # a top-up belongs to no meal
+    grain = grain_for(cut, filters)
+    live = _topup_rows(session, filters).where(JournalEntry.id > (cut.watermark if grain else 0)).subquery()
+    found = session.execute(select(live.c.method, live.c.operator_id, func.count(), func.sum(live.c.amount))
+                            .group_by(live.c.method, live.c.operator_id)).all()
+    if grain:
+        t = EntryTally
+        found += [(method or None, none_for_zero(operator), count, amount) for method, operator, count, amount in
+                  session.execute(entry_tally(grain, filters, CASH_IN_KINDS, t.method, t.operator_id,
+                                              func.sum(t.cash_in_entries), func.sum(t.cash_in))
+                                  .group_by(t.method, t.operator_id).having(func.sum(t.cash_in_entries) != 0))]
     groups: dict = {}
-    for row in session.execute(_topup_rows(session, filters)):
-        key, text = label(row)
+    for method, operator_id, count, amount in found:
+        key, text = label(method, operator_id)
         group = groups.setdefault(key, {"group": text, "count": 0, "amount": 0})
-        group["count"] += 1
-        group["amount"] += int(row.amount)
+        group["count"] += int(count)
+        group["amount"] += int(amount)
     rows = sorted(groups.values(), key=lambda g: g["group"])
     return Report(
         key="topups", title=f"充值汇总（按{GROUPS[by]}）",
@@ -74,20 +90,31 @@ def topup_detail(session: Session, filters: Filters, limit: int | None = None) -
         rows=rows[:limit] if limit else rows, totals=totals)
 
 
-def refund_report(session: Session, filters: Filters) -> Report:
+@consistent
+def refund_report(session: Session, filters: Filters, cut: Cut = DIRECT) -> Report:
     """Refunds of meals by the operator who booked them and the one who approved them, if any."""
     operators = names(session, Operator)
+    grain = grain_for(cut, filters)
     query = (select(JournalEntry.operator_id, JournalEntry.approver_id, func.count(), func.sum(JournalEntry.amount))
-             .where(JournalEntry.kind == "refund"))
+             .where(JournalEntry.kind == "refund", JournalEntry.id > (cut.watermark if grain else 0)))
     if filters.terminal_ids:
         query = query.where(JournalEntry.terminal_id.in_(filters.terminal_ids))
     if filters.meal_period_ids:
         query = query.where(JournalEntry.meal_period_id.in_(filters.meal_period_ids))
     query = by_person(in_period(query, filters), filters, JournalEntry.person_id)
-    rows = [{"operator": operators.get(op, "（无）"), "approver": operators.get(ap, "") if ap else "",
-             "count": count, "amount": int(amount)}
-            for op, ap, count, amount in session.execute(
-                query.group_by(JournalEntry.operator_id, JournalEntry.approver_id))]
+    found = session.execute(query.group_by(JournalEntry.operator_id, JournalEntry.approver_id)).all()
+    if grain:
+        t = EntryTally
+        found += [(none_for_zero(op), none_for_zero(ap), count, amount) for op, ap, count, amount in session.execute(
+            entry_tally(grain, filters, ("refund",), t.operator_id, t.approver_id, func.sum(t.entries),
+                        func.sum(t.amount)).group_by(t.operator_id, t.approver_id).having(func.sum(t.entries) != 0))]
+    groups: dict = {}
+    for op, ap, count, amount in found:
+        group = groups.setdefault((op, ap), {"operator": operators.get(op, "（无）"),
+                                             "approver": operators.get(ap, "") if ap else "", "count": 0, "amount": 0})
+        group["count"] += int(count)
+        group["amount"] += int(amount)
+    rows = list(groups.values())
     rows.sort(key=lambda r: (r["operator"], r["approver"]))
     return Report(
         key="refunds", title="退款汇总（按操作员）",

@@ -2,35 +2,46 @@
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from canteen.models import Account, JournalEntry, Operator, Posting, Shift, Terminal
+from canteen.models import Account, EntryTally, JournalEntry, Operator, Posting, Shift, Terminal
 from canteen.reports.base import KIND_LABELS, Column, Filters, Report, by_person, in_period, names
+from canteen.reports.tallies import DIRECT, Cut, consistent, entry_tally, grain_for, none_for_zero
 
 #: Entry kinds that count as money taken in at a till, and paid out.
 TAKEN_IN = ("top_up", "card_issue", "card_fee")
 
 
-def terminal_daily(session: Session, filters: Filters) -> Report:
+@consistent
+def terminal_daily(session: Session, filters: Filters, cut: Cut = DIRECT) -> Report:
     """Per terminal and business day: meals, refunds, money taken in and paid out."""
     terminals = names(session, Terminal, "code")
+    kinds = ("meal", "refund", *TAKEN_IN, "cancel")
+    grain = grain_for(cut, filters, "terminal")
     query = select(JournalEntry.terminal_id, JournalEntry.business_date, JournalEntry.kind, func.count(),
-                   func.sum(JournalEntry.amount))
+                   func.sum(JournalEntry.amount)).where(JournalEntry.id > (cut.watermark if grain else 0))
     if filters.terminal_ids:
         query = query.where(JournalEntry.terminal_id.in_(filters.terminal_ids))
     if filters.meal_period_ids:
         query = query.where(JournalEntry.meal_period_id.in_(filters.meal_period_ids))
     query = by_person(in_period(query, filters), filters, JournalEntry.person_id)
-    query = query.where(JournalEntry.kind.in_(("meal", "refund", *TAKEN_IN, "cancel")))
+    query = query.where(JournalEntry.kind.in_(kinds))
+    found = session.execute(query.group_by(JournalEntry.terminal_id, JournalEntry.business_date,
+                                           JournalEntry.kind)).all()
+    if grain:
+        t = EntryTally
+        keys = (t.terminal_id, t.business_date, t.kind)
+        found += [(none_for_zero(terminal), day, kind, count, amount) for terminal, day, kind, count, amount in
+                  session.execute(entry_tally(grain, filters, kinds, *keys, func.sum(t.entries), func.sum(t.amount))
+                                  .group_by(*keys).having(func.sum(t.entries) != 0))]
     groups: dict = {}
-    for terminal_id, day, kind, count, amount in session.execute(
-            query.group_by(JournalEntry.terminal_id, JournalEntry.business_date, JournalEntry.kind)):
+    for terminal_id, day, kind, count, amount in found:
         key = (day, terminals.get(terminal_id, "（后台）"))
         group = groups.setdefault(key, {"date": day, "terminal": key[1], "meals": 0, "meal_amount": 0,
                                         "refunds": 0, "refunded": 0, "taken_in": 0, "paid_out": 0})
         if kind == "meal":
-            group["meals"] += count
+            group["meals"] += int(count)
             group["meal_amount"] += int(amount)
         elif kind == "refund":
-            group["refunds"] += count
+            group["refunds"] += int(count)
             group["refunded"] += int(amount)
         elif kind == "cancel":
             group["paid_out"] += int(amount)

@@ -35,10 +35,10 @@ def yuan(fen: int) -> str:
 
 def work_summary(session: Session, filters: Filters) -> dict:
     """The figures of the canteen paragraph for the period, and the paragraph with them filled in."""
-    heads = headcount(session, filters).totals
+    heads = headcount(session, filters, count_people=False).totals  # the paragraph has no distinct count
     cards = card_report(session, filters).totals
     topups = topup_summary(session, filters).totals
-    spent = consumption_summary(session, filters).totals
+    spent = consumption_summary(session, filters, by="month").totals  # only the totals: the coarsest tally
     figures = [
         Figure("visits", "就餐人次", str(heads["visits"]), heads["visits"], "headcount", "人次"),
         Figure("top_up", "个人充值", yuan(topups["amount"]), topups["amount"], "topups", "元"),

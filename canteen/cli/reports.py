@@ -1,0 +1,34 @@
+"""``canteen reports rollup``: bring the report pre-aggregates up to the journal's last entry."""
+import click
+from flask.cli import AppGroup
+
+from canteen.cli.refusals import database_errors, fail
+from canteen.extensions import db
+from canteen.reports.rollup import BATCH, rollup
+
+
+@click.group(cls=AppGroup)
+def reports():
+    """Report pre-aggregates."""
+
+
+@reports.command("rollup")
+@click.option("--batch", type=int, default=BATCH, show_default=True, help="Entries added per transaction")
+@click.option("--quiet", is_flag=True, help="Print nothing when all went well (for cron)")
+def rollup_command(batch, quiet):
+    """Add every journal entry after the watermark to the report tallies.
+
+    Safe to run at any time and from several machines at once: each batch locks the rollup's state row,
+    and reports are exact whether the rollup ran a second or a month ago (it only makes them faster).
+    """
+    if batch < 1:
+        fail("--batch must be at least 1")
+
+    def progress(low, high):
+        if not quiet:
+            click.echo(f"rolled up entries {low + 1}..{high}")
+
+    with database_errors("roll up the reports"):
+        first, last = rollup(db.session, batch=batch, progress=progress)
+    if not quiet:
+        click.echo(f"report tallies reach entry {last}" + (" (nothing new)" if first == last else ""))
