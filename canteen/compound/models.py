@@ -11,6 +11,7 @@ from canteen.compound.offices.models import (
 from canteen.compound.property.models import EntryRecord, ParkingUse, ParkingWindow, Patrol, RepairOrder
 from canteen.compound.rectification.models import RectFinding, RectMeasure, RectProblem, RectRound, RectSuggestion
 from canteen.compound.settings import CompoundSetting
+from canteen.compound.vehicles.fuel import FuelCard, FuelStation
 from canteen.compound.vehicles.models import (
     ChargingPile,
     DispatchSlip,
@@ -19,12 +20,12 @@ from canteen.compound.vehicles.models import (
     VehicleCost,
     VehicleQuota,
 )
-from canteen.compound.waste.models import CollectionPoint, WasteInspection, WasteUnit
+from canteen.compound.waste.models import CollectionPoint, WasteInspection, WasteRemoval, WasteUnit
 
 __all__ = [
     "ChargingPile", "CollectionPoint", "CompoundSetting", "DispatchSlip", "EnergyBasis", "EnergyTarget",
-    "EntryRecord", "Meter", "MeterReading", "OfficeAreaStandard", "OfficeBuilding", "OfficeOccupancy",
+    "EntryRecord", "FuelCard", "FuelStation", "Meter", "MeterReading", "OfficeAreaStandard", "OfficeBuilding", "OfficeOccupancy",
     "OfficeProject", "OfficeRectification", "OfficeRoom", "ParkingUse", "ParkingWindow", "Patrol", "RectFinding",
     "RectMeasure", "RectProblem", "RectRound", "RectSuggestion", "RepairOrder", "Vehicle", "VehicleApproval",
-    "VehicleCost", "VehicleQuota", "WasteInspection", "WasteUnit",
+    "VehicleCost", "VehicleQuota", "WasteInspection", "WasteRemoval", "WasteUnit",
 ]

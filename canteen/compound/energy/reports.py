@@ -126,3 +126,29 @@ READING_SHEET = Sheet("energy_readings", "能耗抄表", [
     Field("reading", "月末读数", "centi"), Field("old_final", "旧表止码（换表）", "centi", required=False),
     Field("new_start", "新表起码（换表）", "centi", required=False),
 ], _rows, _add)
+
+
+def building_report(session: Session, year: int) -> Report:
+    """Each building's use by kind over the year, its standard coal, and per m² of its floor area."""
+    from canteen.compound.offices.models import OfficeBuilding
+
+    sums: dict[int, dict[str, int]] = {}
+    for building_id, kind, used in session.execute(
+            select(Meter.building_id, Meter.kind, func.coalesce(func.sum(MeterReading.consumption_c), 0))
+            .join(Meter, Meter.id == MeterReading.meter_id)
+            .where(MeterReading.month >= date(year, 1, 1), MeterReading.month <= date(year, 12, 1))
+            .group_by(Meter.building_id, Meter.kind)).all():
+        sums.setdefault(building_id, {})[kind] = int(used)
+    factors = {kind: get_int(session, f"energy.factor.{kind}") for kind in KINDS}
+    rows = []
+    for building in session.scalars(select(OfficeBuilding).order_by(OfficeBuilding.name)):
+        use = sums.get(building.id, {})
+        coal_mg = sum(use.get(kind, 0) * factors[kind] for kind in KINDS)
+        per_m2 = ratio(coal_mg, building.floor_area_dm2 * 10**4) if building.floor_area_dm2 else None
+        rows.append({"building": building.name, **{kind: fixed(Fraction(use.get(kind, 0), 100)) for kind in KINDS},
+                     "coal": fixed(Fraction(coal_mg, 10**6)), "area": area(building.floor_area_dm2),
+                     "per_m2": fixed(per_m2), "coal_mg": coal_mg})
+    return Report(key="energy_buildings", title=f"{year}年分楼宇能耗", columns=[
+        Column("building", "楼宇"), *[Column(kind, f"{name}（{UNITS[kind]}）") for kind, name in KINDS.items()],
+        Column("coal", "综合能耗（kgce）"), Column("area", "建筑面积（m²）"), Column("per_m2", "单位面积能耗（kgce/m²）")],
+        rows=rows, totals={"coal_mg": sum(r["coal_mg"] for r in rows)})

@@ -4,7 +4,8 @@ Areas are whole dm² (0.01 m²), never floats.
 """
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import text as sa_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from canteen.models.base import Base, Fen, Id, UTCDateTime, utcnow
@@ -80,7 +81,12 @@ class OfficeOccupancy(Base):
     """One person using a room from a date until a date (open while ``end_on`` is NULL)."""
 
     __tablename__ = "office_occupancy"
-    __table_args__ = (CheckConstraint("end_on IS NULL OR end_on >= start_on", name="dates"),)
+    __table_args__ = (
+        CheckConstraint("end_on IS NULL OR end_on >= start_on", name="dates"),
+        # One open office per person, even when two clerks assign two different rooms at once.
+        Index("uq_office_occupancy_open_person", "person_name", unique=True,
+              sqlite_where=sa_text("end_on IS NULL"), postgresql_where=sa_text("end_on IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("office_room.id"), index=True)

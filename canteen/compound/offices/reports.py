@@ -98,3 +98,22 @@ ROOM_SHEET = Sheet("office_rooms", "办公用房", [
     Field("post", "职务", required=False), Field("rank", "职级", required=False),
     Field("since", "使用起始日期", "date", required=False),
 ], _rows, _add)
+
+
+def leavers_report(session: Session, on: date) -> Report:
+    """Offices still held by people who have left (清退 in the canteen roster, no active namesake):
+    a leaver's office is to be recovered within a month."""
+    from canteen.models import Person
+
+    left = set(session.scalars(select(Person.name).where(Person.state == "cancelled")))
+    left -= set(session.scalars(select(Person.name).where(Person.state == "active")))
+    rows = []
+    for m in measure_rooms(session, on):
+        for occupant in m.occupants:
+            if occupant.person_name in left:
+                rows.append({"building": m.room.building.name, "room_no": m.room.room_no,
+                             "person": occupant.person_name, "post": occupant.post, "since": occupant.start_on})
+    return Report(key="office_leavers", title=f"离岗人员仍占用的办公室（{on}）", columns=[
+        Column("building", "楼宇"), Column("room_no", "房间号"), Column("person", "使用人"), Column("post", "职务"),
+        Column("since", "使用起始日期", "date")], rows=rows, totals={"rooms": len(rows)},
+        notes=["离岗人员：就餐卡系统人员名单中已清退且无同名在岗人员者；应在一个月内腾退。"])

@@ -2,6 +2,7 @@
 from datetime import date
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from canteen.compound.common import quantity, text
@@ -83,8 +84,12 @@ def occupy(session: Session, *, room: OfficeRoom, person_name: str, post: str, r
         raise DomainError("person_has_office", person_name)
     occupancy = OfficeOccupancy(room_id=room.id, person_name=person_name, post=text(post, "职务"),
                                 rank_code=rank.rank_code, start_on=start_on)
-    session.add(occupancy)
-    session.flush()
+    try:
+        with session.begin_nested():  # the unique index settles two rooms assigned to one person at once
+            session.add(occupancy)
+            session.flush()
+    except IntegrityError:
+        raise DomainError("person_has_office", person_name) from None
     return occupancy
 
 
@@ -174,3 +179,30 @@ def advance_audit(session: Session, project: OfficeProject, *, audited_fen: int 
         raise DomainError("invalid_transition", AUDIT_STATES[project.audit_state])
     session.flush()
     return project
+
+
+def edit_building(session: Session, building: OfficeBuilding, *, address: str | None,
+                  floor_area_dm2: int | None) -> OfficeBuilding:
+    """Correct a building's address or floor area (the denominator of energy per m²)."""
+    if floor_area_dm2 is not None:
+        quantity(floor_area_dm2, "建筑面积", positive=True)
+    building.address = text(address, "地址", limit=200, required=False)
+    building.floor_area_dm2 = floor_area_dm2
+    session.flush()
+    return building
+
+
+def edit_room(session: Session, room: OfficeRoom, *, use: str, unit_name: str, capacity: int) -> OfficeRoom:
+    """Change a room's use, unit or seats; its measured area changes only by a rectification (工程改造).
+
+    Fewer seats than current occupants is refused.
+    """
+    session.scalar(select(OfficeRoom.id).where(OfficeRoom.id == room.id).with_for_update())
+    quantity(capacity, "核定人数", positive=True)
+    taken = session.scalar(select(func.count()).select_from(OfficeOccupancy).where(
+        OfficeOccupancy.room_id == room.id, OfficeOccupancy.end_on.is_(None)))
+    if capacity < taken:
+        raise DomainError("room_occupied", f"现有 {taken} 人")
+    room.use, room.unit_name, room.capacity = text(use, "用途", limit=50), text(unit_name, "单位"), capacity
+    session.flush()
+    return room

@@ -1,6 +1,6 @@
 """Official vehicles (公务用车): ledger, quotas, dispatch slips, per-vehicle costs, approvals, charging piles.
 
-Fuel cards as accounts of the double-entry ledger (一车一卡) come with the ledger work, not here.
+Fuel cards as accounts of the double-entry ledger (一车一卡) are in :mod:`canteen.compound.vehicles.fuel`.
 """
 from datetime import date, datetime
 

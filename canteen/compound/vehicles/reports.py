@@ -1,6 +1,6 @@
 """Vehicle reports: the ledger with quotas, per-vehicle monthly accounting and its public notice, the year."""
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from canteen.compound.common import ZONE
 from canteen.compound.settings import get_int
 from canteen.compound.sheets import Field, Sheet
+from canteen.compound.vehicles.fuel import card_spend
 from canteen.compound.vehicles.models import (
     COST_ITEMS,
     ENERGY,
@@ -24,6 +25,9 @@ from canteen.compound.vehicles.models import (
 from canteen.compound.vehicles.services import register_vehicle
 from canteen.models.base import fen_sum
 from canteen.reports.base import Column, Report
+
+#: The accounting's cost columns: the recorded costs and what each vehicle's fuel card paid.
+ITEMS = COST_ITEMS | {"fuel_card": "加油卡消费"}
 
 
 def vehicle_ledger(session: Session, on: date) -> Report:
@@ -59,21 +63,24 @@ def vehicle_accounting(session: Session, start: date, end: date) -> Report:
         select(DispatchSlip.vehicle_id, func.coalesce(func.sum(DispatchSlip.distance_km), 0))
         .where(DispatchSlip.state == "returned", DispatchSlip.planned_out_dt >= _utc(start),
                DispatchSlip.planned_out_dt < _utc(_next_month(end))).group_by(DispatchSlip.vehicle_id)).all())
-    rows, totals = [], {item: 0 for item in COST_ITEMS} | {"total": 0, "distance_km": 0}
+    for vehicle_id, fen in card_spend(session, start, _next_month(end) - timedelta(days=1)).items():
+        by_vehicle.setdefault(vehicle_id, {})["fuel_card"] = fen
+    rows, totals = [], {item: 0 for item in ITEMS} | {"total": 0, "distance_km": 0}
     for v in session.scalars(select(Vehicle).order_by(Vehicle.plate)):
         costs = by_vehicle.get(v.id, {})
         if not costs and v.state == "disposed":
             continue
-        row = {"plate": v.plate, "type": TYPES[v.type], **{item: costs.get(item, 0) for item in COST_ITEMS},
+        row = {"plate": v.plate, "type": TYPES[v.type], **{item: costs.get(item, 0) for item in ITEMS},
                "total": sum(costs.values()), "distance_km": int(distance.get(v.id, 0))}
         rows.append(row)
         for key in totals:
             totals[key] += row[key]
     return Report(key="vehicle_accounting", title=f"公务用车单车核算（{start:%Y年%m月}至{end:%Y年%m月}）",
                   columns=[Column("plate", "车牌号"), Column("type", "车辆类型"),
-                           *[Column(item, label, "fen") for item, label in COST_ITEMS.items()],
+                           *[Column(item, label, "fen") for item, label in ITEMS.items()],
                            Column("total", "合计", "fen"), Column("distance_km", "行驶里程（公里）", "int")],
-                  rows=rows, totals=totals)
+                  rows=rows, totals=totals,
+                  notes=["加油卡消费取自各车加油卡账户在定点加油站的消费记录（一车一卡、一车一账）。"])
 
 
 def _next_month(month: date) -> date:

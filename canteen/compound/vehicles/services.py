@@ -193,3 +193,11 @@ def add_charging_pile(session: Session, *, code: str, location: str, power_kw: i
     session.add(pile)
     session.flush()
     return pile
+
+
+def edit_vehicle(session: Session, vehicle: Vehicle, *, model: str | None, seats: int) -> Vehicle:
+    """Correct a vehicle's model or seats (mileage grows only by trips, state only by its procedures)."""
+    quantity(seats, "座位数", positive=True)
+    vehicle.model, vehicle.seats = text(model, "品牌型号", required=False), seats
+    session.flush()
+    return vehicle

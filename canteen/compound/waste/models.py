@@ -1,4 +1,4 @@
-"""Waste sorting (垃圾分类): units in scope, collection points, inspections, demonstration units."""
+"""Waste sorting (垃圾分类): units in scope, collection points, inspections, demonstration units, removals."""
 from datetime import date
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String
@@ -53,4 +53,23 @@ class WasteInspection(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("waste_unit.id"), index=True)
     inspector: Mapped[str] = mapped_column(String(50))
     correct: Mapped[bool]
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class WasteRemoval(Base):
+    """One removal of sorted waste from the compound (清运台账): date, category, weight, hauler."""
+
+    __tablename__ = "waste_removal"
+    __table_args__ = (
+        CheckConstraint("category IN ('recyclable', 'hazardous', 'kitchen', 'other')", name="category"),
+        CheckConstraint("weight_c > 0", name="weight_c"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    removed_on: Mapped[date] = mapped_column(Date, index=True)
+    category: Mapped[str] = mapped_column(String(16))
+    #: Weight in hundredths of a kilogram.
+    weight_c: Mapped[int]
+    #: The hauler or recycler who took it (清运单位).
+    hauler: Mapped[str] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(String(200))

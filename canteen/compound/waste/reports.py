@@ -4,9 +4,9 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from canteen.compound.common import percent, ratio
+from canteen.compound.common import area, percent, ratio
 from canteen.compound.sheets import Field, Sheet
-from canteen.compound.waste.models import CollectionPoint, WasteInspection, WasteUnit
+from canteen.compound.waste.models import CATEGORIES, CollectionPoint, WasteInspection, WasteRemoval, WasteUnit
 from canteen.compound.waste.services import add_unit, designate_demo
 from canteen.reports.base import Column, Report
 
@@ -40,6 +40,20 @@ def compliance_report(session: Session, start: date, end: date) -> Report:
         Column("rate", "合格率"), Column("demo", "示范单位认定日期")], rows=rows,
         totals={"sorting": sorting, "scope": scope, "coverage": percent(ratio(sorting, scope))},
         notes=[COVERAGE_NOTE, f"覆盖率：{sorting} ÷ {scope} = {percent(ratio(sorting, scope))}"])
+
+
+def removal_report(session: Session, start: date, end: date) -> Report:
+    """The removal ledger for a period: each category's removals and weight (kg)."""
+    sums = {cat: (int(n), int(w)) for cat, n, w in session.execute(
+        select(WasteRemoval.category, func.count(), func.coalesce(func.sum(WasteRemoval.weight_c), 0))
+        .where(WasteRemoval.removed_on >= start, WasteRemoval.removed_on <= end).group_by(WasteRemoval.category))}
+    rows = [{"category": name, "removals": sums.get(code, (0, 0))[0], "weight": area(sums.get(code, (0, 0))[1])}
+            for code, name in CATEGORIES.items()]
+    total = sum(w for _n, w in sums.values())
+    return Report(key="waste_removals", title=f"垃圾清运台账（{start}至{end}）", columns=[
+        Column("category", "类别"), Column("removals", "清运次数", "int"), Column("weight", "重量（千克）")],
+        rows=rows, totals={"removals": sum(n for n, _w in sums.values()), "weight_c": total},
+        notes=[f"合计 {area(total)} 千克"])
 
 
 def waste_summary(session: Session, year: int) -> dict:

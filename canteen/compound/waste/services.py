@@ -4,8 +4,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from canteen.compound.common import text
-from canteen.compound.waste.models import CATEGORIES, CollectionPoint, WasteInspection, WasteUnit
+from canteen.compound.common import choice, quantity, text
+from canteen.compound.waste.models import CATEGORIES, CollectionPoint, WasteInspection, WasteRemoval, WasteUnit
 from canteen.errors import DomainError
 
 
@@ -65,6 +65,17 @@ def inspect(session: Session, *, point: CollectionPoint, unit: WasteUnit, on: da
     row = WasteInspection(inspected_on=on, point_id=point.id, unit_id=unit.id,
                           inspector=text(inspector, "检查人", limit=50), correct=correct,
                           note=text(note, "备注", limit=200, required=False))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def record_removal(session: Session, *, removed_on: date, category: str, weight_c: int, hauler: str,
+                   note: str | None = None) -> WasteRemoval:
+    """One removal of one category of waste (清运), weight in hundredths of a kilogram."""
+    quantity(weight_c, "重量", positive=True)
+    row = WasteRemoval(removed_on=removed_on, category=choice(category, CATEGORIES, "垃圾类别"), weight_c=weight_c,
+                       hauler=text(hauler, "清运单位"), note=text(note, "备注", limit=200, required=False))
     session.add(row)
     session.flush()
     return row
