@@ -1,8 +1,10 @@
 """Card actions from the back office, each through its service: report loss, unfreeze, reissue, cancel (清退)."""
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext
 
 from admin.actions import actor, perform, rules, yuan_to_fen
 from admin.blueprint import bp
+from admin.formatting import yuan
 from admin.security import WRITERS, requires
 from canteen.extensions import db
 from canteen.models import Card, Person
@@ -62,6 +64,7 @@ def person_cancel(person_id: int):
     outcome = perform("card.cancel", f"person:{person.staff_no}",
                       lambda: cancel_card(db.session, actor(), rules(), person=person), done="已清退")
     if outcome is not None:
-        flash(f"退还现金 {outcome.total_paid / 100:.2f} 元（余额 {outcome.cash_paid / 100:.2f} + 押金 "
-              f"{outcome.deposit_paid / 100:.2f}），补贴 {outcome.subsidy_returned / 100:.2f} 元退回补贴资金")
+        flash(gettext("退还现金 %(total)s 元（余额 %(cash)s + 押金 %(deposit)s），补贴 %(subsidy)s 元退回补贴资金",
+                      total=yuan(outcome.total_paid), cash=yuan(outcome.cash_paid),
+                      deposit=yuan(outcome.deposit_paid), subsidy=yuan(outcome.subsidy_returned)))
     return redirect(url_for("admin.person", person_id=person.id))

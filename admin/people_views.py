@@ -2,6 +2,7 @@
 import io
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from openpyxl import Workbook
 from sqlalchemy import func, or_, select
@@ -151,9 +152,9 @@ def people_import():
         db.session.commit()
     except (IntegrityError, DomainError):
         db.session.rollback()
-        flash("导入时发生冲突（可能有人同时登记了相同工号），未写入任何记录，请重试", "error")
+        flash(gettext("导入时发生冲突（可能有人同时登记了相同工号），未写入任何记录，请重试"), "error")
         return render_template("admin/import.html", columns=COLUMNS, roster=None), 409
-    flash(f"已导入 {len(roster.rows)} 人")
+    flash(gettext("已导入 %(n)s 人", n=len(roster.rows)))
     return redirect(url_for("admin.people"))
 
 

@@ -33,6 +33,9 @@ def register_api(app) -> None:
     api.register_field(Fen, "integer", "int64")
     for module in (auth, taps, cashier, cards, people, shifts, subsidies, sync):
         api.register_blueprint(module.blp)
+    from canteen.api import guest_tickets
+
+    api.register_blueprint(guest_tickets.blp)
     register_error_handlers(app)
     from canteen.extensions import db
     from canteen.services.blacklist import init_publishing

@@ -18,11 +18,18 @@ def main():
 
 def register_commands(app) -> None:
     """Attach every canteen command to the app's CLI."""
-    from canteen.cli import manage, serve, setup
+    from canteen.cli import manage, offline, serve, setup
+    from canteen.cli.diner import bookings, diner
+    from canteen.cli.reports import reports
 
     for plugin in entry_points(group="canteen.terminal_commands"):
         if plugin.name not in manage.terminal.commands:
             manage.terminal.add_command(plugin.load(), plugin.name)
     for command in (setup.init_db, serve.serve, serve.demo, manage.ledger, manage.terminal, manage.operator,
-                    manage.subsidy):
+                    manage.subsidy, offline.offline, reports):
         app.cli.add_command(command)
+    app.cli.add_command(diner)
+    app.cli.add_command(bookings)
+    from canteen.cli.forecast import forecast
+
+    app.cli.add_command(forecast)
