@@ -3,51 +3,23 @@
 Each row's hash covers its content and the previous row's hash, appended under the chain
 head's row lock inside the caller's transaction; the database refuses UPDATE and DELETE.
 """
-import hashlib
-import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from canteen.ledger_hash import GENESIS
-from canteen.models import AuditEntry, AuditHead, Operator, utcnow
-
-HASHED = ("id", "created_dt", "operator_id", "username", "remote_addr", "action", "target", "result", "detail")
-
-
-def audit_hash(prev_hash: str, fields: dict) -> str:
-    """SHA-256 over the previous hash and the row's fields."""
-    body = {}
-    for name in HASHED:
-        value = fields.get(name)
-        if isinstance(value, datetime):
-            value = value.astimezone(timezone.utc).isoformat(timespec="microseconds")
-        body[name] = value
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + text).encode()).hexdigest()
+from canteen.models import AuditEntry, AuditHead, Operator
+from canteen.services.audit_trail import HASHED, audit_hash, record_audit
 
 
 def record(session: Session, *, action: str, result: str, operator: Operator | None = None,
            username: str | None = None, remote_addr: str | None = None, target: str | None = None,
            detail: str | None = None) -> AuditEntry:
-    """Append one audit row (the caller commits)."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
-    fields = {
-        "id": head.last_id + 1, "created_dt": utcnow(), "operator_id": operator.id if operator else None,
-        "username": (username or (operator.username if operator else None) or None),
-        "remote_addr": (remote_addr or "")[:64] or None, "action": action[:64],
-        "target": target[:100] if target else None, "result": result, "detail": detail[:2000] if detail else None,
-    }
-    if fields["username"]:
-        fields["username"] = fields["username"][:50]
-    digest = audit_hash(head.last_hash, fields)
-    row = AuditEntry(**fields, prev_hash=head.last_hash, hash=digest)
-    session.add(row)
-    head.last_id, head.last_hash = row.id, digest
-    session.flush()
-    return row
+    """Append one audit row for an operator's action (the caller commits)."""
+    return record_audit(session, action=action, result=result, operator_id=operator.id if operator else None,
+                        username=username or (operator.username if operator else None), remote_addr=remote_addr,
+                        target=target, detail=detail)
 
 
 @dataclass

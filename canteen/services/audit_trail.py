@@ -1,7 +1,6 @@
-"""Appending to the audit log (审计日志) from outside the back office (the diners' self-service pages).
+"""Appending to the audit log (审计日志): the one writer for the back office and the diners' pages.
 
-Rows are hashed exactly as ``admin/audit.py`` hashes them, so ``canteen audit verify`` proves
-both. The hash covers the row's fields and the previous row's hash; the row is appended under
+The hash covers the row's fields and the previous row's hash; the row is appended under
 the chain head's row lock inside the caller's transaction.
 """
 import hashlib
