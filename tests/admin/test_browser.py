@@ -1,7 +1,6 @@
 """The back office in a real browser (Playwright driving Debian's headless Chromium): sign in, open a
 report, filter it, download its export, read the work summary, watch the dashboard."""
 import io
-import os
 from decimal import Decimal
 
 import pytest
@@ -11,26 +10,15 @@ from canteen import reports
 from canteen.extensions import db
 from canteen.reports import Filters
 from tests.admin.dataset import DAYS
-from tests.services import missing_service
+from tests.browser import chromium
 from tests.world import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium (the system's, never a downloaded one)."""
-    if not os.access(CHROMIUM, os.X_OK):
-        missing_service("Chromium", f"{CHROMIUM} not found; apt-get install -y chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        missing_service("playwright", f"{exc}; pip install playwright (its browser download is not needed)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
+    yield from chromium()
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The self-service pages on a phone in a real browser (Playwright driving Debian's headless Chromium): a diner
 sets up and signs in, books tomorrow's lunch, reports the card lost; the terminal then refuses the card."""
-import os
 import uuid
 
 import pytest
@@ -12,25 +11,14 @@ from canteen.models import MealPeriod, utcnow
 from canteen.models.bookings import MealBooking
 from canteen.services.bookings import save_rule
 from tests.diner.conftest import PASSWORD, new_code
-from tests.services import missing_service
+from tests.browser import chromium
 
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium (the system's, never a downloaded one)."""
-    if not os.access(CHROMIUM, os.X_OK):
-        missing_service("Chromium", f"{CHROMIUM} not found; apt-get install -y chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        missing_service("playwright", f"{exc}; pip install playwright (its browser download is not needed)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
+    yield from chromium()
 
 
 @pytest.fixture

@@ -7,29 +7,17 @@ import pytest
 
 from canteen.services.cards import find_card, report_loss
 from printers import decode_text
+from tests.browser import chromium
 from tests.pos.terminal import held
-from tests.services import missing_service
 from tests.world import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
 GREEN, RED = "rgb(26, 127, 55)", "rgb(198, 40, 40)"  # pos.css: the big result panel
 
 
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium (the system's, never a downloaded one)."""
-    if not os.access(CHROMIUM, os.X_OK):
-        missing_service("Chromium", f"{CHROMIUM} not found; apt-get install -y chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        missing_service("playwright", f"{exc}; pip install playwright (its browser download is not needed)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--autoplay-policy=no-user-gesture-required"])
-        yield browser
-        browser.close()
+    yield from chromium("--autoplay-policy=no-user-gesture-required")
 
 
 @pytest.fixture
