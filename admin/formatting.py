@@ -7,15 +7,7 @@ from flask_babel import get_locale, gettext
 from admin.blueprint import bp
 from canteen.clock import local
 from canteen.errors import DomainError
-
-
-def yuan(fen) -> str:
-    """Fen as ``1,234.56``."""
-    if fen is None:
-        return ""
-    fen = int(fen)
-    sign = "-" if fen < 0 else ""
-    return f"{sign}{abs(fen) // 100:,}.{abs(fen) % 100:02d}"
+from canteen.money import yuan
 
 
 def show(value, kind: str = "text") -> str:

@@ -18,6 +18,7 @@ from wtforms import ValidationError
 from canteen.clock import business_date
 from canteen.extensions import db
 from canteen.models import utcnow
+from canteen.money import yuan
 from canteen.services.audit_trail import record_audit
 from canteen.services.diner_accounts import person_for_tag
 from diner.blueprint import bp
@@ -106,14 +107,6 @@ def _csrf_failed(exc):
 @bp.context_processor
 def _inject():
     return {"diner": current_diner(), "yuan": yuan}
-
-
-def yuan(fen) -> str:
-    """Fen as yuan with two decimals, in integers (``-1,234.50``)."""
-    if fen is None:
-        return ""
-    sign, fen = ("-" if fen < 0 else ""), abs(int(fen))
-    return f"{sign}{fen // 100:,}.{fen % 100:02d}"
 
 
 def init_security(app) -> None:

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from canteen.money import yuan as money_yuan
 from canteen.reports.base import Filters
 from canteen.reports.cards import card_report
 from canteen.reports.consumption import consumption_summary
@@ -28,9 +29,8 @@ class Figure:
 
 
 def yuan(fen: int) -> str:
-    """Fen as yuan with two decimals (the summary's money figures)."""
-    sign = "-" if fen < 0 else ""
-    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+    """Fen as yuan with two decimals, ungrouped (the summary's money figures)."""
+    return money_yuan(fen, grouped=False)
 
 
 def work_summary(session: Session, filters: Filters) -> dict:
