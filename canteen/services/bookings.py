@@ -29,7 +29,7 @@ from canteen.clock import business_date, local
 from canteen.errors import DomainError
 from canteen.models import Department, JournalEntry, MealPeriod, MealPrice, Person
 from canteen.models.bookings import BookingRule, DepartmentSecretary, MealBooking
-from canteen.services.common import Actor, Rules
+from canteen.services.common import Actor, Rules, split_meal
 from canteen.services.ledger import post_entry, system_account
 from canteen.services.people import lock_active_person
 
@@ -305,12 +305,12 @@ def _charge_one(session, actor, rules, booking, period, today, run) -> None:
             if price is None:
                 raise DomainError("no_price", f"{period.name}/{person.category.name}")
             cash, subsidy = wallets["cash"], wallets["subsidy"]
-            from_subsidy = min(subsidy.balance, price)
-            if cash.balance < price - from_subsidy:
+            from_subsidy, from_cash, short = split_meal(price, subsidy.balance, cash.balance)
+            if short:
                 raise DomainError("insufficient_balance")
             booked = post_entry(
                 session, kind="meal", amount=price, method="no_show",
-                postings=[(subsidy, -from_subsidy), (cash, -(price - from_subsidy)),
+                postings=[(subsidy, -from_subsidy), (cash, -from_cash),
                           (system_account(session, "meal_revenue"), price)],
                 created_dt=actor.at, business_date=today, idempotency_key=key, person_id=person.id,
                 meal_period_id=period.id, memo=f"报餐未就餐 {booking.day} {period.name}", **actor.refs)

@@ -30,7 +30,7 @@ from canteen.models.people import Department
 from canteen.models.versions import MEAL_CONFIG, ConfigVersion
 from canteen.services.bookings import require_booking
 from canteen.services.cards import STATE_REFUSALS
-from canteen.services.common import Actor, Rules, check_amount, normalise_uid, require_operator
+from canteen.services.common import Actor, Rules, check_amount, normalise_uid, require_operator, split_meal
 from canteen.services.ledger import CoreSession, Direct, EntryRow, Guard, flush_pending, post_fast, system_account_id
 
 
@@ -303,9 +303,8 @@ def charge_meal(session: Session, actor: Actor, rules: Rules, *, uid, amount=Non
         if _limits_apply(rules, diner, keyed):
             _check_limits(session, rules, actor, diner, period, amount, day, keyed)
         (cash_id, cash), (subsidy_id, subsidy) = holder.wallets["cash"], holder.wallets["subsidy"]
-        from_subsidy = min(subsidy, amount)
-        from_cash = amount - from_subsidy
-        if cash < from_cash:
+        from_subsidy, from_cash, short = split_meal(amount, subsidy, cash)
+        if short:
             raise DomainError("insufficient_balance", f"{cash + subsidy}/{amount}")
     except DomainError:
         _still_active(session, card_id, holder.card_uid)

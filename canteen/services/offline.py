@@ -32,7 +32,7 @@ from canteen.models import (
 from canteen.models.ledger import RECEIVABLE_PREFIX
 from canteen.models.offline import OfflineException
 from canteen.services.cards import STATE_REFUSALS, find_card
-from canteen.services.common import Rules, check_amount
+from canteen.services.common import Rules, check_amount, split_meal
 from canteen.services.idempotency import fingerprint
 from canteen.services.ledger import person_accounts, post_entry, system_account
 from canteen.services.offline_bulk import Pending, book_run
@@ -230,9 +230,7 @@ def _book(session, terminal, rules, item, amount, now, batch) -> ItemResult:
     if card.person.state != "active":
         flags.append("person_cancelled")
     cash, subsidy = wallets["cash"], wallets["subsidy"]
-    from_subsidy = min(subsidy.balance, amount)
-    from_cash = min(cash.balance, amount - from_subsidy)
-    overdraft = amount - from_subsidy - from_cash
+    from_subsidy, from_cash, overdraft = split_meal(amount, subsidy.balance, cash.balance)
     postings = [(subsidy, -from_subsidy), (cash, -from_cash), (batch.revenue, amount)]
     if overdraft:
         flags.append("insufficient_balance")

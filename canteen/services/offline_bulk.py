@@ -22,7 +22,7 @@ from canteen.models import Account, Card, JournalEntry, LedgerHead, OfflineCharg
 from canteen.models.ledger import RECEIVABLE_PREFIX
 from canteen.models.offline import OfflineException
 from canteen.services.cards import STATE_REFUSALS
-from canteen.services.common import normalise_uid
+from canteen.services.common import normalise_uid, split_meal
 
 #: How find_card prefers among several cards with one UID: the live one, then a lost one, then the latest.
 _STATE_RANK = {"active": 0, "lost": 1}
@@ -77,9 +77,7 @@ def book_run(session: Session, terminal, rules, revenue: Account, period_at, run
         if person_state != "active":
             p.flags.append("person_cancelled")
         subsidy, cash = by_person[(p.person_id, "subsidy")], by_person[(p.person_id, "cash")]
-        from_subsidy = min(balances[subsidy], p.amount)
-        from_cash = min(balances[cash], p.amount - from_subsidy)
-        p.overdraft = p.amount - from_subsidy - from_cash
+        from_subsidy, from_cash, p.overdraft = split_meal(p.amount, balances[subsidy], balances[cash])
         legs = {subsidy: -from_subsidy, cash: -from_cash, revenue.id: p.amount}
         if p.overdraft:
             p.flags.append("insufficient_balance")
