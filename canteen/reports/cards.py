@@ -22,15 +22,17 @@ def _events(session: Session, filters: Filters):
 
 def _cancellations(session: Session, filters: Filters) -> dict[int, dict]:
     """Per person cancelled in the period: cash paid out (balance and deposit) and subsidy returned."""
+    # Read from the postings: an offline debt the cancellation settled goes to neither the drawer nor the fund.
     drawer = case((Account.kind == "drawer", Posting.amount), else_=0)
-    query = (select(JournalEntry.person_id, JournalEntry.business_date, JournalEntry.amount,
-                    func.coalesce(func.sum(drawer), 0))
+    fund = case((Account.code == "subsidy_fund", Posting.amount), else_=0)
+    query = (select(JournalEntry.person_id, JournalEntry.business_date,
+                    func.coalesce(func.sum(drawer), 0), func.coalesce(func.sum(fund), 0))
              .join(Posting, Posting.entry_id == JournalEntry.id).join(Account, Account.id == Posting.account_id)
              .where(JournalEntry.kind == "cancel")
-             .group_by(JournalEntry.id, JournalEntry.person_id, JournalEntry.business_date, JournalEntry.amount))
+             .group_by(JournalEntry.id, JournalEntry.person_id, JournalEntry.business_date))
     query = by_person(in_period(query, filters), filters, JournalEntry.person_id)
-    return {person: {"date": day, "cash": int(cash), "subsidy": int(amount) - int(cash)}
-            for person, day, amount, cash in session.execute(query)}
+    return {person: {"date": day, "cash": int(cash), "subsidy": int(subsidy)}
+            for person, day, cash, subsidy in session.execute(query)}
 
 
 def card_report(session: Session, filters: Filters) -> Report:

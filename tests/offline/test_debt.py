@@ -4,7 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from canteen.models import Account, Person, utcnow
+from canteen.models import Account, JournalEntry, Person, utcnow
+from canteen.reports.base import Filters
+from canteen.reports.cards import card_report
 from canteen.services.cancel import cancel_card, cancel_quote
 from canteen.services.refunds import refund
 from canteen.services.verify import verify_ledger
@@ -78,6 +80,9 @@ def test_cancelling_deducts_the_debt_from_cash_and_deposit(world, client):
     world.session.commit()
     assert (done.total_paid, done.debt_settled, done.debt_left) == (1700, 300, 0)
     assert _balances(world, person_id) == (0, 0, 0)
+    today = world.session.get(JournalEntry, done.entry.id).business_date
+    (row,) = [r for r in card_report(world.session, Filters(start=today, end=today)).rows if r["kind"] == "清退"]
+    assert (row["cash"], row["subsidy"]) == (1700, 0)  # the settled debt is neither cash paid out nor subsidy
     proof = verify_ledger(world.session)
     assert proof.ok, proof.problems
 
