@@ -17,11 +17,13 @@ from canteen.services.topup import top_up
 
 PASSWORD = "correct-horse-9"
 _numbers = itertools.count(1)
+# UIDs count up from a random start: unique within a run (a random part per call collided), fresh across runs.
+_uid_base = uuid.uuid4().int % 16**7
 
 
 def new_uid() -> str:
     """A fresh 4-byte card UID that is not a random UID (does not start with 08)."""
-    return f"A{next(_numbers) + uuid.uuid4().int % 10**6:07X}"
+    return f"A{(_uid_base + next(_numbers)) % 16**7:07X}"
 
 
 class World:
