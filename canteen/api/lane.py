@@ -9,7 +9,7 @@ functions as the Flask route :func:`canteen.api.taps.tap` (the cached terminal c
 of :func:`canteen.api.writes.actor_for`, the late exactly-once write
 :func:`canteen.services.idempotency.book_late`, :func:`canteen.api.taps.tap_action`) and answers
 with the same JSON, status and headers. It books on one pooled connection without an ORM Session
-(:class:`canteen.services.ledger.CoreSession`): the Session's own bookkeeping costs a tap more than
+(:class:`canteen.services.ledger_fast.CoreSession`): the Session's own bookkeeping costs a tap more than
 the database does.
 
 Everything else goes to the Flask route, which stays the reference: another path or method, a
@@ -55,7 +55,7 @@ class TapLane:
         from canteen.api.taps import announce, tap_action
         from canteen.api.writes import actor_for, valid_key
         from canteen.services.idempotency import book_late, fingerprint
-        from canteen.services.ledger import CoreSession
+        from canteen.services.ledger_fast import CoreSession
 
         if not (environ.get("CONTENT_TYPE") or "").startswith("application/json") or "HTTP_AUTHORIZATION" in environ:
             return None

@@ -3,7 +3,7 @@
 The key's row is inserted at the start of the write's transaction, so a concurrent request
 with the same key waits on the unique index until the first commits, then replays its
 result. Meal charges use the late form (``late=True``): the record is written with the result,
-in the same statement as the journal entry (see :func:`canteen.services.ledger.flush_pending`),
+in the same statement as the journal entry (see :func:`canteen.services.ledger_fast.flush_pending`),
 so a tap writes it once and holds the chain head's lock no longer for it; a concurrent request
 with the same key waits on the holder's wallet lock instead, its own entry and record then hit
 the unique keys, and it replays the first result.
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from canteen.errors import DomainError
 from canteen.models import IdempotencyRecord, utcnow
-from canteen.services.ledger import DEFER, flush_pending
+from canteen.services.ledger_fast import DEFER, fill_pending_id, flush_pending
 
 
 def fingerprint(operation: str, body) -> str:
@@ -82,9 +82,11 @@ def book_late(session, key: str, print_: str, action: Callable[[], tuple[int, di
         status, body = action()
     finally:
         session.info.pop(DEFER, None)
-    flush_pending(session, {"key": key, "fingerprint": print_, "status_code": status,
-                            "response": json.dumps(body, ensure_ascii=False), "created_dt": utcnow()})
+    written = flush_pending(session, {"key": key, "fingerprint": print_, "status_code": status,
+                                      "response": json.dumps(body, ensure_ascii=False), "created_dt": utcnow()})
     session.commit()
+    if written is not None:  # the answer names the entry, numbered only as it was written
+        body = fill_pending_id(body, written.id)
     return status, body
 
 

@@ -8,7 +8,7 @@ A tap is the canteen's hot path, so it reads and writes through Core statements 
 statement finds the card, its holder, their category and wallets and row-locks the wallets;
 the debit re-checks, in the database, that the card and its holder are still active (a loss or
 cancellation may have committed while we waited for the lock); the ledger then books the entry
-(:func:`canteen.services.ledger.post_fast`). Meal periods and prices are cached per process and
+(:func:`canteen.services.ledger_fast.post_fast`). Meal periods and prices are cached per process and
 reloaded whenever the database's ``meal_config`` counter (moved by triggers on every change, read
 in the card's statement) differs from the cached one.
 """
@@ -31,7 +31,9 @@ from canteen.models.versions import MEAL_CONFIG, ConfigVersion
 from canteen.services.bookings import require_booking
 from canteen.services.cards import STATE_REFUSALS
 from canteen.services.common import Actor, Rules, check_amount, normalise_uid, require_operator, split_meal
-from canteen.services.ledger import CoreSession, Direct, EntryRow, Guard, flush_pending, post_fast, system_account_id
+from canteen.services.direct import Direct
+from canteen.services.ledger import system_account_id
+from canteen.services.ledger_fast import CoreSession, EntryRow, Guard, flush_pending, post_fast
 
 
 @dataclass(frozen=True)

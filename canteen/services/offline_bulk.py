@@ -185,7 +185,7 @@ def _chain(session: Session, terminal, rules, booked: list[Pending], period_at) 
     session.execute(insert(JournalEntry.__table__), entries)
     session.execute(insert(Posting.__table__), postings)
     session.execute(update(LedgerHead.__table__).where(LedgerHead.__table__.c.id == 1)
-                    .values(last_id=last_id, last_hash=prev))
+                    .values(last_id=last_id, last_hash=prev, prev_hash=entries[-1]["prev_hash"]))
 
 
 def _record(session: Session, terminal, run: list[Pending], now: datetime) -> None:

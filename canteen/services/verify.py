@@ -75,7 +75,7 @@ def _balances(session: Session, proof: Proof) -> None:
 
 
 def _chain(session: Session, proof: Proof) -> None:
-    prev, expected_id = GENESIS, 1
+    prev, last_prev, expected_id = GENESIS, None, 1
     legs: dict[int, list] = {}
     columns = [getattr(JournalEntry, name) for name in HASHED_FIELDS] + [JournalEntry.prev_hash, JournalEntry.hash]
     for chunk_start in range(1, proof.entries + 1, 5000):
@@ -95,9 +95,10 @@ def _chain(session: Session, proof: Proof) -> None:
             if stored_prev != prev or entry_hash(prev, fields, legs.get(fields["id"], [])) != stored_hash:
                 proof.problems.append(f"entry {fields['id']}: hash chain broken (content or link altered)")
                 return
-            prev, expected_id = stored_hash, expected_id + 1
+            prev, last_prev, expected_id = stored_hash, stored_prev, expected_id + 1
     head = session.get(LedgerHead, 1)
-    if head is None or head.last_id != expected_id - 1 or head.last_hash != prev:
+    if (head is None or head.last_id != expected_id - 1 or head.last_hash != prev
+            or (expected_id > 1 and head.prev_hash not in (None, last_prev))):
         proof.problems.append(f"ledger head does not match the last entry {expected_id - 1}")
 
 

@@ -10,7 +10,7 @@ from canteen.api import auth
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import Account, Card, JournalEntry, MealPrice, Posting, Terminal
-from canteen.services import ledger, meals
+from canteen.services import direct, ledger_fast, meals
 from canteen.services.meals import charge_meal
 from canteen.services.verify import verify_ledger
 
@@ -185,19 +185,19 @@ def test_a_deferred_entry_is_written_by_the_commit_and_dropped_by_a_rollback(wor
     person, card = world.diner(cash=5000)
     session = world.session
     before = _counts(session)
-    session.info[ledger.DEFER] = True
+    session.info[ledger_fast.DEFER] = True
     try:
         charge_meal(session, world.actor(), world.rules, uid=card.uid)
     finally:
-        session.info.pop(ledger.DEFER)
-    assert ledger.PENDING in session.info
+        session.info.pop(ledger_fast.DEFER)
+    assert ledger_fast.PENDING in session.info
     session.rollback()
-    assert ledger.PENDING not in session.info and _counts(session) == before
-    session.info[ledger.DEFER] = True
+    assert ledger_fast.PENDING not in session.info and _counts(session) == before
+    session.info[ledger_fast.DEFER] = True
     try:
         charge_meal(session, world.actor(), world.rules, uid=card.uid)
     finally:
-        session.info.pop(ledger.DEFER)
+        session.info.pop(ledger_fast.DEFER)
     session.commit()
     assert _counts(session) == (before[0] + 1, before[1] + 2)
     assert verify_ledger(session).ok
@@ -233,7 +233,7 @@ def test_a_deactivated_terminal_is_refused_once_the_cache_time_is_over(world, cl
 
 
 def test_direct_statements_bind_only_their_parameters(app):
-    stmt = ledger.Direct(select(Card.id).where(Card.uid == bindparam("uid"), Card.state == "active").limit(1))
+    stmt = direct.Direct(select(Card.id).where(Card.uid == bindparam("uid"), Card.state == "active").limit(1))
     with db.engine.connect() as conn:
         sql = stmt._form(conn.dialect)[0]
         assert "LIMIT 1" in sql and "'active'" in sql
