@@ -12,9 +12,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from admin import audit
 from admin.blueprint import bp
-from admin.security import SignedIn, limiter, remote_addr, requires, start_session
+from admin.security import SignedIn, remote_addr, requires, start_session
 from canteen.extensions import db
 from canteen.models import Operator, utcnow
+from canteen.web_security import sign_in_limit
 
 LOCK_AFTER = 5
 LOCK_FOR = timedelta(minutes=15)
@@ -59,8 +60,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("100/hour", key_func=_account_key, methods=["POST"], deduct_when=lambda r: r.status_code == 401,
-               on_breach=_rate_limited)
+@sign_in_limit(_account_key, _rate_limited)
 def login():
     """The sign-in form; a wrong password or a locked account answers 401."""
     if request.method == "GET":

@@ -7,16 +7,14 @@ import time
 from functools import wraps
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, logout_user
-from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
-from wtforms import ValidationError
+from flask_wtf.csrf import CSRFError
 
 from admin import audit
 from admin.blueprint import bp
 from canteen.extensions import db
 from canteen.models import Operator
+from canteen.web_security import check_csrf, init_web_security
 
 #: Idle timeout and absolute session length, in seconds (30 minutes, 12 hours).
 IDLE_SECONDS = 30 * 60
@@ -27,7 +25,6 @@ PASSIVE = ("admin.dashboard_live", "admin.dashboard_stream")
 WRITERS = ("admin", "manager")
 
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address)
 
 
 class SignedIn(UserMixin):
@@ -105,34 +102,13 @@ def check_session():
     return None
 
 
-def check_csrf():
-    """Every state-changing request must carry the session's CSRF token (form field or X-CSRFToken header)."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
-    token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
-    try:
-        validate_csrf(token)
-    except ValidationError as exc:
-        raise CSRFError(str(exc)) from None
-
-
 def init_security(app) -> None:
-    """Sign-in manager, session checks and CSRF on the admin blueprint; the rate limiter's storage."""
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
-    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
-    # Redis down: each process keeps counting in memory; the lockout (in the database) holds regardless.
-    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
-    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", "canteen-admin")
+    """Sign-in manager, session checks and CSRF on the admin blueprint; the shared web security setup."""
+    init_web_security(app)
     login_manager.init_app(app)
     login_manager.login_view = "admin.login"
     login_manager.login_message = "请先登录"
     login_manager.session_protection = "basic"
-    limiter.init_app(app)
-    app.jinja_env.globals.setdefault("csrf_token", generate_csrf)
 
 
 bp.before_request(check_session)

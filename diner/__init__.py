@@ -11,6 +11,7 @@ import os
 from flask import request, session
 from flask_babel import Babel
 
+from canteen.web_security import init_web_security
 from diner.blueprint import bp
 
 TRANSLATIONS = os.path.join(os.path.dirname(__file__), "translations")
@@ -26,7 +27,6 @@ def _locale():
 def init_app(app) -> None:
     """Register the self-service pages (and, beside the back office, the kitchen's booking pages)."""
     from diner import auth_views, booking_views, views  # noqa: F401  (the modules register their routes)
-    from diner.security import init_security
 
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_Hans_CN")
     dirs = app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations")
@@ -37,7 +37,7 @@ def init_app(app) -> None:
     elif TRANSLATIONS not in app.extensions["babel"].translation_directories:
         # Babel was set up by an app loaded before this one: it reads the directories only then.
         app.extensions["babel"].translation_directories.append(TRANSLATIONS)
-    init_security(app)
+    init_web_security(app)
     app.register_blueprint(bp)
     disabled = {name.strip() for name in str(app.config.get("DISABLED_APPS", "")).split(",")}
     if "admin" not in disabled:

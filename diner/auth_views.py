@@ -7,8 +7,9 @@ from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import utcnow
 from canteen.services.diner_accounts import account_of, authenticate, session_tag, set_password_with_code
+from canteen.web_security import sign_in_limit
 from diner.blueprint import bp
-from diner.security import LANGUAGES, audit, lang, limiter, render
+from diner.security import LANGUAGES, audit, lang, render
 
 
 def _staff_no() -> str:
@@ -48,8 +49,7 @@ def _start(person) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("100/hour", key_func=_account_key, methods=["POST"], deduct_when=lambda r: r.status_code == 401,
-               on_breach=_rate_limited)
+@sign_in_limit(_account_key, _rate_limited)
 def login():
     """Staff number and password; a wrong one or a locked account answers 401."""
     if request.method == "GET":
@@ -64,8 +64,7 @@ def login():
 
 
 @bp.route("/setup", methods=["GET", "POST"])
-@limiter.limit("100/hour", key_func=_account_key, methods=["POST"], deduct_when=lambda r: r.status_code == 401,
-               on_breach=_rate_limited)
+@sign_in_limit(_account_key, _rate_limited)
 def setup():
     """Set the password with the one-time code a cashier gave; signs in on success."""
     if request.method == "GET":

@@ -11,13 +11,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin import audit
-from admin.security import check_csrf, check_session, remote_addr, requires
+from admin.formatting import error_text
+from admin.security import check_session, remote_addr, requires
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import Department, MealPeriod, Person, utcnow
 from canteen.models.bookings import DepartmentSecretary
 from canteen.services.bookings import booked_counts, rules_by_period, save_rule, set_secretary
 from canteen.services.diner_accounts import create_setup_code
+from canteen.web_security import check_csrf
 from diner.security import today, yuan
 
 kitchen = Blueprint("diner_admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -86,7 +88,7 @@ def booking_rule(period_id: int):
         db.session.rollback()
         _audit("booking.rule", f"meal_period:{period_id}", "failed", exc.code)
         db.session.commit()
-        return _page(exc.status, exc.message())
+        return _page(exc.status, error_text(exc))
     _audit("booking.rule", f"meal_period:{period_id}", "ok", str(rule))
     db.session.commit()
     flash("报餐规则已保存")
@@ -109,7 +111,7 @@ def secretary():
         set_secretary(db.session, department, person, on)
     except DomainError as exc:
         db.session.rollback()
-        return _page(exc.status, exc.message())
+        return _page(exc.status, error_text(exc))
     _audit("booking.secretary", f"person:{person.id}", "ok", f"{'add' if on else 'remove'} department:{department.id}")
     db.session.commit()
     flash("已设置报餐员" if on else "已取消报餐员")
@@ -127,14 +129,14 @@ def diner_code():
     hours = int(current_app.config.get("DINER_CODE_HOURS", 24))
     try:
         if person is None:
-            raise DomainError("person_not_found", staff_no)
+            raise DomainError("person_not_found", staff_no or None)
         code = create_setup_code(db.session, person, now=utcnow(), hours=hours,
                                  operator_id=current_user.operator.id)
     except DomainError as exc:
         db.session.rollback()
         _audit("diner.code", f"staff_no:{staff_no}", "failed", exc.code)
         db.session.commit()
-        return render_template("diner_admin/code.html", code=None, error=exc.message(), staff_no=staff_no), 400
+        return render_template("diner_admin/code.html", code=None, error=error_text(exc), staff_no=staff_no), 400
     _audit("diner.code", f"person:{person.id}", "ok", f"valid {hours} h")
     db.session.commit()
     return render_template("diner_admin/code.html", code=code, person=person, hours=hours)

@@ -10,10 +10,7 @@ from functools import wraps
 
 from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
-from wtforms import ValidationError
+from flask_wtf.csrf import CSRFError
 
 from canteen.clock import business_date
 from canteen.extensions import db
@@ -21,11 +18,11 @@ from canteen.models import utcnow
 from canteen.money import yuan
 from canteen.services.audit_trail import record_audit
 from canteen.services.diner_accounts import person_for_tag
+from canteen.web_security import check_csrf
 from diner.blueprint import bp
 
 IDLE_SECONDS = 30 * 60
 LANGUAGES = ("zh_Hans_CN", "en")
-limiter = Limiter(key_func=get_remote_address)
 
 
 def lang() -> str:
@@ -81,17 +78,8 @@ def _check_session():
     return None
 
 
-def _check_csrf():
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
-    try:
-        validate_csrf(request.form.get("csrf_token") or request.headers.get("X-CSRFToken"))
-    except ValidationError as exc:
-        raise CSRFError(str(exc)) from None
-
-
 bp.before_request(_check_session)
-bp.before_request(_check_csrf)
+bp.before_request(check_csrf)
 
 
 @bp.errorhandler(CSRFError)
@@ -107,17 +95,3 @@ def _csrf_failed(exc):
 @bp.context_processor
 def _inject():
     return {"diner": current_diner(), "yuan": yuan}
-
-
-def init_security(app) -> None:
-    """Rate-limit storage and the CSRF token helper (shared with the back office when it is loaded)."""
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
-    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
-    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
-    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", "canteen-admin")
-    limiter.init_app(app)
-    app.jinja_env.globals.setdefault("csrf_token", generate_csrf)

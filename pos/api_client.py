@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 import requests
 
+from pos.i18n import N_
 from pos.sequence import Sequence
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,10 @@ _RETRY_STATUSES = {502, 503, 504}
 #: How far the sequence jumps when the server has already seen a fresh key (the sequence file was lost or
 #: restored from an old backup): far enough that the next keys are new too.
 SEQUENCE_JUMP = 1000
+
+
+#: What the page says when no answer came (a page in another language translates it, see pos.views.common).
+UNREACHABLE = N_("无法连接服务器，请稍后重试")
 
 
 class ServerError(Exception):
@@ -154,7 +159,7 @@ class ApiClient:
                 last = ServerError("service_unavailable", f"HTTP {response.status_code}", response.status_code)
                 continue
             return self._reply(response, key)
-        raise ServerUnreachable("server_unreachable", "无法连接服务器，请稍后重试", None,
+        raise ServerUnreachable("server_unreachable", UNREACHABLE, None,
                                 {"detail": str(last), "key": key})
 
     @staticmethod

@@ -11,25 +11,31 @@ import threading
 from typing import Callable
 
 from pos.event_hub import EventHub
+from pos.status_words import CHECKING, PRINTER_UNKNOWN, SERVER_DOWN, SERVER_UP, words
 
 log = logging.getLogger(__name__)
 PARTS = ("reader", "printer", "server")
 
 
 class HealthBoard:
-    """The latest ``{"ok": bool|None, "message": str}`` of each part."""
+    """The latest ``{"ok": bool|None, "message": str, "text": str}`` of each part (``text``: the message id a page
+    in another language translates, see :mod:`pos.status_words`)."""
 
     def __init__(self, hub: EventHub) -> None:
         self._hub = hub
         self._lock = threading.Lock()
-        self._parts = {part: {"ok": None, "message": "检测中"} for part in PARTS}
+        self._parts = {part: {"ok": None, "message": CHECKING, "text": CHECKING} for part in PARTS}
         self._extra: dict[str, object] = {}
 
-    def set(self, part: str, ok: bool | None, message: str, **extra: object) -> None:
-        """Record a part's state; publish only when something changed."""
+    def set(self, part: str, ok: bool | None, text: str, *, args: dict | None = None, message: str | None = None,
+            **extra: object) -> None:
+        """Record a part's state, said by message id `text` filled from `args` (or, on a Chinese page, by a fuller
+        `message`); publish only when something changed."""
         if part not in PARTS:
             raise ValueError(f"unknown part {part!r}")
-        state = {"ok": ok, "message": message, **extra}
+        state = {"ok": ok, "message": message or words(text, args), "text": text, **extra}
+        if args:
+            state["args"] = args
         with self._lock:
             if self._parts[part] == state:
                 return
@@ -64,13 +70,13 @@ class HealthMonitor:
         except Exception:  # noqa: BLE001 - a health probe must never kill the monitor
             log.exception("server health check failed")
             up = False
-        self.board.set("server", up, "服务器连接正常" if up else "无法连接服务器")
+        self.board.set("server", up, SERVER_UP if up else SERVER_DOWN)
         try:
-            ok, message, extra = self._check_printer()
+            ok, text, extra = self._check_printer()
         except Exception:  # noqa: BLE001
             log.exception("printer health check failed")
-            ok, message, extra = False, "打印机状态未知", {}
-        self.board.set("printer", ok, message, **extra)
+            ok, text, extra = False, PRINTER_UNKNOWN, {}
+        self.board.set("printer", ok, text, **extra)
 
     def start(self) -> "HealthMonitor":
         """Start polling."""

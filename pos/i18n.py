@@ -3,8 +3,11 @@
 Message ids in templates are the Chinese text itself, so Chinese needs no catalogue; the English catalogue is
 ``pos/translations/en/LC_MESSAGES/messages.po``. After changing texts::
 
-    pybabel extract -F pos/babel.cfg -o /tmp/pos.pot . && pybabel update -i /tmp/pos.pot -d pos/translations
-    (translate the new entries in messages.po)  &&  pybabel compile -d pos/translations
+    pybabel extract -F pos/babel.cfg --no-wrap -o /tmp/pos.pot .
+    pybabel update --no-wrap -i /tmp/pos.pot -d pos/translations
+    (translate the new entries in messages.po, clear any "fuzzy")  &&  pybabel compile -d pos/translations
+
+The compiled ``messages.mo`` is committed beside the ``.po``.
 """
 from __future__ import annotations
 
@@ -15,6 +18,11 @@ from flask_babel import Babel, get_locale
 
 DEFAULT_LOCALE = "zh_Hans_CN"
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
+
+
+def N_(text: str) -> str:
+    """Mark `text` for the catalogue (pybabel extracts ``N_``); translated when shown."""
+    return text
 
 
 def select_locale() -> str:

@@ -13,12 +13,8 @@ from __future__ import annotations
 from typing import Callable
 
 from cardreader.errors import MESSAGES as READER_MESSAGES
-
-
-def N_(text: str) -> str:
-    """Mark `text` for the catalogue (pybabel extracts ``N_``); translated when shown."""
-    return text
-
+from pos.i18n import N_
+from pos.status_words import localize_status, words
 
 #: Server and reader refusal codes -> the voice prompt the page plays.
 SOUNDS = {
@@ -78,6 +74,13 @@ MESSAGES = {
     "not_card_number": N_("读到的不是饭卡卡号，未扣款。请重新刷卡。"),
     "card_unresponsive": N_("卡片没有响应，未扣款。请把卡放平后重新刷卡。"),
     "reader_error": N_("读卡器通讯出错，未扣款。请重新刷卡。"),
+    # Guest meal tickets scanned at the till (pos.views.guest_tickets), charged to the department.
+    "ticket_unknown": N_("无法识别此招待餐券，未记账。请联系接待部门。"),
+    "ticket_used": N_("此招待餐券已使用过，未记账。"),
+    "ticket_expired": N_("此招待餐券已过期，未记账。"),
+    "ticket_wrong_day": N_("此招待餐券不是今天的，未记账。"),
+    "ticket_wrong_meal": N_("此招待餐券不是本餐次的，未记账。"),
+    "ticket_not_approved": N_("此招待用餐申请未获批准或已撤销，未记账。"),
 }
 assert all(MESSAGES[code] == text for code, text in READER_MESSAGES.items()), "reader messages out of step"
 #: Said for a refusal code this terminal does not know (a newer server): nothing was charged.
@@ -118,18 +121,22 @@ def refused(code: str, message: str | None, *, seen: float, uid: str | None = No
 
 
 def localize(name: str, data: dict, gettext: Callable[[str], str]) -> dict:
-    """Event `name` with its words in the page's language: headline and message chosen by the stable code."""
+    """Event `name` with its words in the page's language: headline and message chosen by the stable code (or
+    the message id the event carries)."""
     if name in ("tap", "card_error") and data.get("headline"):
         data = dict(data, headline=gettext(data["headline"]))
         if data.get("state") == "refused":
             data["message"] = gettext(MESSAGES.get(data.get("code"), UNKNOWN_REFUSAL))
+        elif data.get("text"):  # a message this terminal wrote, with blanks (a guest ticket's)
+            data["message"] = words(data["text"], data.get("args"), gettext)
     elif name == "card" and data.get("code"):
         data = dict(data, message=gettext(MESSAGES.get(data["code"], UNKNOWN_REFUSAL)))
     return data
 
 
 def localizer(locale: str, gettext: Callable[[str], str]) -> Callable[[str, dict], dict] | None:
-    """What a page in `locale` applies to each event; None for Chinese, the language events are built in."""
+    """What a page in `locale` applies to each event (taps, and the status bar's tooltips); None for Chinese, the
+    language events are built in."""
     if locale.startswith("zh"):
         return None
-    return lambda name, data: localize(name, data, gettext)
+    return lambda name, data: localize_status(name, localize(name, data, gettext), gettext)

@@ -10,6 +10,7 @@ import logging
 import threading
 from datetime import datetime
 
+from pos import status_words as words
 from pos.event_hub import EventHub
 from printers import PrinterConfig, PrintJob, PrintQueue, Receipt
 
@@ -85,17 +86,18 @@ class ReceiptDesk:
             self.queue.retry_now()
 
     def health(self) -> tuple[bool | None, str, dict]:
-        """The printer's state for the status light, with how many receipts wait or failed."""
+        """The printer's state for the status light: ok, the message id of its words, and how many receipts wait or
+        failed (with the blanks of the words, or the printer's own fuller sentence, for :meth:`HealthBoard.set`)."""
         if self.queue is None:
-            return None, "未配置打印机", {}
+            return None, words.NO_PRINTER, {}
         counts = {"failed": len(self.queue.jobs("failed", 100)), "queued": len(self.queue.jobs("queued", 100))}
         status = self.printer.status()
         if status.error:
-            return False, status.error, counts
+            return False, words.PRINTER_UNREACHABLE, dict(counts, message=status.error)
         if status.paper == "out":
-            return False, "打印机缺纸，请装纸", counts
+            return False, words.PAPER_OUT, counts
         if status.online is False:
-            return False, "打印机离线（纸仓盖未关或故障）", counts
+            return False, words.PRINTER_OFFLINE, counts
         if counts["failed"]:
-            return True, f"打印机正常，{counts['failed']} 张小票打印失败待重打", counts
-        return True, "打印机纸将尽" if status.paper == "near_end" else "打印机正常", counts
+            return True, words.PRINTER_OK_FAILED_JOBS, dict(counts, args={"failed": counts["failed"]})
+        return True, words.PAPER_LOW if status.paper == "near_end" else words.PRINTER_OK, counts

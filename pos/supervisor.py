@@ -34,6 +34,7 @@ from pos import outcomes
 from pos.api_client import ApiClient, ServerError, ServerUnreachable
 from pos.event_hub import EventHub
 from pos.health import HealthBoard
+from pos.status_words import READER_NOT_OPENED, READER_STATES
 
 log = logging.getLogger(__name__)
 _BACKOFF_CAP_S = 5.0
@@ -104,7 +105,7 @@ class ReaderSupervisor:
             backoff[0] = 0.5
         except Exception as exc:  # noqa: BLE001 - a missing driver or library must not stop the terminal
             log.exception("card reader %s could not be opened", self.settings.kind)
-            self.board.set("reader", False, f"读卡器无法打开：{exc}")
+            self.board.set("reader", False, READER_NOT_OPENED, args={"error": str(exc)})
             backoff[1] = time.monotonic() + backoff[0]
             backoff[0] = min(backoff[0] * 2, _BACKOFF_CAP_S)
 
@@ -129,7 +130,7 @@ class ReaderSupervisor:
         if isinstance(event, ReaderState):
             if event.name == self.wedge.name and self.settings.kind != "wedge":
                 return  # the always-on wedge input must not mask the real reader's state
-            self.board.set("reader", event.state == CONNECTED, event.message, name=event.name)
+            self.board.set("reader", event.state == CONNECTED, READER_STATES[event.state], name=event.name)
         elif isinstance(event, CardPresented):
             if self.cashier_mode:
                 self._offer_card(event)

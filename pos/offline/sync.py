@@ -18,6 +18,7 @@ from pos.offline.charging import OfflineCharger
 from pos.offline.config import OfflineSettings
 from pos.offline.outbox import Outbox, OutboxDamaged
 from pos.offline.snapshot import Snapshot, SnapshotInvalid
+from pos.status_words import SERVER_DOWN_OFFLINE, SERVER_UP
 
 log = logging.getLogger(__name__)
 #: Consecutive failed probes after which the terminal is offline.
@@ -42,6 +43,8 @@ class OfflineLink:
         self.charger = OfflineCharger(settings, self.outbox, self.snapshot, damaged)
         self.online = True
         self.last_error: str | None = damaged
+        #: The server's refusal code when `last_error` quotes the server's own (Chinese) sentence.
+        self.error_code: str | None = None
         self._failures = 0
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -82,7 +85,7 @@ class OfflineLink:
         body = self.snapshot.body or {}
         return {"online": self.online, "pending": stats.pending if stats else None,
                 "last_seq": stats.last_seq if stats else None, "blacklist_version": self.snapshot.version,
-                "snapshot_at": body.get("generated_at"), "error": self.last_error}
+                "snapshot_at": body.get("generated_at"), "error": self.last_error, "error_code": self.error_code}
 
     def _publish(self) -> None:
         state = self.state()
@@ -94,7 +97,7 @@ class OfflineLink:
         if up != self.online:
             log.warning("server %s", "reachable again" if up else "out of reach: offline mode")
             self.online = up
-            self.board.set("server", up, "服务器连接正常" if up else "脱机：无法连接服务器")
+            self.board.set("server", up, SERVER_UP if up else SERVER_DOWN_OFFLINE)
         self._publish()
 
     # -- the sync thread -----------------------------------------------------------------------------------
@@ -165,7 +168,7 @@ class OfflineLink:
                 reply = self.client.post("/api/v1/sync/offline-charges", {"items": items},
                                          key=f"offline-sync-{items[0]['seq']}")
             except ServerRefused as exc:
-                self.last_error = f"{exc.code}: {exc.message}"
+                self.last_error, self.error_code = f"{exc.code}: {exc.message}", exc.code
                 log.error("offline sync refused: %s", self.last_error)
                 self._publish()
                 return False
@@ -177,11 +180,11 @@ class OfflineLink:
             self.outbox.settle(results)
             refused = next((r for r in results if r["status"] == "refused"), None)
             if refused is not None:
-                self.last_error = f"{refused['code']} (#{refused['seq']})"
+                self.last_error, self.error_code = f"{refused['code']} (#{refused['seq']})", None
                 log.error("offline item %s refused by the server: %s", refused["seq"], refused["code"])
                 self._publish()
                 return False
-            self.last_error = None
+            self.last_error = self.error_code = None
             self._publish()
         return False
 
@@ -192,7 +195,7 @@ class OfflineLink:
             body = self.client.get("/api/v1/sync/snapshot").body
             self.snapshot.replace(body, settled)
         except SnapshotInvalid as exc:
-            self.last_error = f"snapshot_invalid: {exc}"
+            self.last_error, self.error_code = f"snapshot_invalid: {exc}", None
             log.error("snapshot refused: %s", exc)
             return False
         except ServerError as exc:

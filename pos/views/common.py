@@ -8,7 +8,7 @@ from flask import current_app, jsonify, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from pos.api_client import ServerError
+from pos.api_client import UNREACHABLE, ServerError, ServerUnreachable
 from pos.till import Till
 
 _YUAN = re.compile(r"^\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$")
@@ -72,7 +72,9 @@ def cashier_api(view):
                 session.clear()
                 till().supervisor.set_cashier_mode(False)
             current_app.logger.info("server refused %s: %s", request.path, exc)
-            return fail(exc.code, exc.message, exc.status or 503)
+            # The server's refusals come in the page's language; no answer at all is said in this terminal's words.
+            message = _(UNREACHABLE) if isinstance(exc, ServerUnreachable) else exc.message
+            return fail(exc.code, message, exc.status or 503)
     return wrapper
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -12,6 +13,7 @@ from tests.pos.terminal import held
 from tests.world import PASSWORD
 
 GREEN, RED = "rgb(26, 127, 55)", "rgb(198, 40, 40)"  # pos.css: the big result panel
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +190,35 @@ def test_a_large_refund_waits_at_the_till_until_a_manager_keys_in_and_approves_i
     text = decode_text(test_printer.printed[1])
     for expected in ("退款凭条", name, "审批人", manager_name, "￥60.00"):
         assert expected in text, f"{expected!r} missing from:\n{text}"
+
+
+def _status_bar(page) -> dict:
+    """The status bar as an English reader sees it: its text and every tooltip."""
+    return page.evaluate("""() => ({text: document.querySelector('.lights').textContent,
+        titles: Object.fromEntries([...document.querySelectorAll('.lights [title]')].map(e => [e.id, e.title]))})""")
+
+
+def test_an_english_page_shows_the_status_bar_and_its_tooltips_without_chinese(page, canteen, start_terminal):
+    terminal = start_terminal()
+    open_diner_page(page, terminal)
+    page.click("text=English")
+    page.wait_for_selector("html[lang='en']")
+    page.wait_for_selector("body[data-stream='open']")
+    page.wait_for_function("document.getElementById('offline-mode').textContent === 'Online'")
+    page.wait_for_function("/ s ago$/.test(document.getElementById('snapshot-age').textContent)")
+    page.wait_for_function("document.getElementById('health-server').title === 'Server connected'")
+    bar = _status_bar(page)
+    assert bar["titles"] == {"health-reader": "Card reader ready", "health-printer": "No printer configured",
+                             "health-server": "Server connected", "offline": ""}
+    assert HAN.findall(bar["text"]) == []
+
+    offline = start_terminal("http://127.0.0.1:9")  # nothing listens there: the till is offline from the start
+    open_diner_page(page, offline)
+    page.click("text=English")
+    page.wait_for_selector("html[lang='en']")
+    page.wait_for_selector("body[data-stream='open']")
+    page.wait_for_function("document.getElementById('offline-mode').textContent === 'Offline'")
+    page.wait_for_function("document.getElementById('health-server').dataset.ok === '0'")
+    bar = _status_bar(page)
+    assert bar["titles"]["health-server"] in ("Cannot reach the server", "Offline: cannot reach the server")
+    assert HAN.findall(bar["text"] + "".join(bar["titles"].values())) == []

@@ -1,6 +1,7 @@
 """Every tap outcome has words in each of the terminal's languages, chosen by its stable code."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.support import Translations
@@ -10,6 +11,7 @@ from cardreader.errors import MESSAGES as READER_MESSAGES
 from pos import outcomes
 
 ENGLISH = Translations.load(str(Path(pos.__file__).parent / "translations"), ["en"])
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_every_refusal_code_the_page_knows_has_an_english_headline_and_message():
@@ -45,3 +47,20 @@ def test_a_successful_tap_says_paid_in_english_and_keeps_the_figures():
     english = outcomes.localize("tap", event, ENGLISH.gettext)
     assert (english["headline"], english["name"], english["amount"], english["cash_left"]) == (
         "Paid", "张三", 1000, 4000)
+
+
+def test_a_guest_ticket_s_outcome_reads_in_english_with_only_the_server_s_names_left_in_chinese():
+    from pos.views.guest_tickets import HEADLINES, accepted, refused
+
+    ok = accepted({"department": "办公室", "meal_period": "午餐", "amount": 1250, "ticket": {"number": 2, "of": 5}},
+                  seen=1.0)
+    assert (ok["headline"], ok["message"]) == ("接待用餐", "午餐 第 2/5 张 · ￥12.50 记入部门账")
+    english = outcomes.localize("tap", ok, ENGLISH.gettext)
+    assert (english["headline"], english["message"]) == (
+        "Guest meal", "午餐 ticket 2/5 · ￥12.50 charged to the department")
+    for code in HEADLINES:
+        refusal = outcomes.localize("tap", refused(code, "服务器的中文说明", seen=1.0), ENGLISH.gettext)
+        assert not HAN.search(refusal["headline"] + refusal["message"]), (code, refusal)
+    used = outcomes.localize("tap", refused("ticket_used", "此招待餐券已使用", seen=1.0), ENGLISH.gettext)
+    assert (used["headline"], used["message"]) == (
+        "Ticket already used", "This guest meal ticket was already used; nothing was charged.")

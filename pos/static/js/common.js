@@ -61,7 +61,7 @@ POS.on("offline", (state) => {
   if (!box) return;
   box.dataset.online = state.online ? "1" : "0";
   box.title = state.error || "";
-  document.getElementById("offline-mode").textContent = state.online ? "在线" : "脱机";
+  document.getElementById("offline-mode").textContent = state.online ? window.POS_TEXT.online : window.POS_TEXT.offline;
   document.getElementById("blacklist-version").textContent = state.blacklist_version;
   document.getElementById("offline-pending").textContent = state.pending ?? "-";
   showSnapshotAge();
@@ -70,7 +70,8 @@ function showSnapshotAge() {
   const cell = document.getElementById("snapshot-age");
   if (!cell || !POS.offline.snapshot_at) return;
   const seconds = Math.max(0, Math.round((Date.now() - Date.parse(POS.offline.snapshot_at)) / 1000));
-  cell.textContent = seconds < 120 ? `${seconds} 秒前` : `${Math.round(seconds / 60)} 分钟前`;
+  cell.textContent = seconds < 120 ? window.POS_TEXT.seconds_ago.replace("{n}", seconds)
+    : window.POS_TEXT.minutes_ago.replace("{n}", Math.round(seconds / 60));
 }
 setInterval(showSnapshotAge, 1000);
 
