@@ -10,11 +10,12 @@
    their postings, then sets the cached balances to the postings' sums and runs ANALYZE.
    Triggers are off while loading (session_replication_role = replica), so the entries carry
    placeholder hashes: this database is for timing queries, not for proving the ledger.
-3. Times the work summary for the last year and every report (last month and last year) and the
-   dashboard's live query, `--runs` times each, and prints p50/p95 per query. Before timing, the report
-   pre-aggregates are built with ``canteen reports rollup`` (what a production cron does every few
-   minutes); ``--live N`` then books N more meals after the watermark, spread over the last days, so the
-   reports also read a live tail from the journal; ``--no-rollup`` times the reports on the journal alone.
+3. Times the work summary for the last year, every report (last month and last year, and the headcount of
+   two departments over the year) and the dashboard's live query, `--runs` times each, and prints p50/p95
+   per query. Before timing, the report pre-aggregates are built with ``canteen reports rollup`` (what a
+   production cron does every few minutes); ``--live N`` then books N more meals after the watermark, spread
+   over the last days, so the reports also read a live tail from the journal; ``--no-rollup`` times the
+   reports on the journal alone.
 Ends with one JSON line: ``entries``, ``p95_ms`` per report and ``max_p95_ms``. ``--keep`` leaves the database
 for ``--database NAME`` runs, which only time the queries again (say the same ``--entries`` and ``--live``).
 Goal (issue 4): max_p95_ms <= 200 on 2 cores.
@@ -198,6 +199,8 @@ def queries(last: date) -> dict:
             f"shifts_{span}": lambda s, f=f: reports.shift_settlement(s, f),
             f"funds_{span}": lambda s, f=f: reports.funds_summary(s, f),
         })
+    two_departments = Filters(start=year.start, end=last, department_ids=(3, 4))
+    found["headcount_departments_year"] = lambda s: reports.headcount(s, two_departments)
     found["balances_now"] = lambda s: reports.balance_report(s, day)
     found["statement_year"] = lambda s: reports.statement(s, Filters(start=year.start, end=last, person_id=1))
     return found

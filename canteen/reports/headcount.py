@@ -1,21 +1,23 @@
 """就餐人次 and 就餐人数: meals taken per meal period per day, the busiest meal, the average per meal.
 
 A meal counts unless it was refunded in full. 人次 counts meals; 人数 counts different people.
+Rolled-up days come from the tallies (per meal, or per department and category when the filters name them);
+the few days with a meal or a refund of one after the watermark come whole from the journal.
 """
-from collections import defaultdict
+from dataclasses import replace
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from canteen.models import HeadcountTally, JournalEntry, MealPeriod, MealTally, Person
-from canteen.reports.base import (Column, Filters, Report, by_person, in_period, refunded_by_meal, rounded_ratio,
-                                  served)
-from canteen.reports.rollup import meal_changes
+from canteen.models.diner_tally import DinerTally
+from canteen.reports.base import Column, Filters, Report, by_person, in_period, refunded_by_meal, rounded_ratio, served
+from canteen.reports.rollup import touched_days
 from canteen.reports.tallies import DIRECT, Cut, consistent, none_for_zero
 
 #: Meal period codes and names that mean lunch (中午), for the busiest-lunch figure.
 LUNCH = ("lunch", "午餐")
-#: Ids per IN list (SQLite's parameter limit).
+#: Open days read from the journal at most, each a parameter of an IN list (SQLite's limit).
 CHUNK = 1000
 
 
@@ -68,82 +70,90 @@ def _tally(query, filters: Filters):
     return _restrict(query, filters, t.business_date, t.person_id, t.terminal_id, t.meal_period_id)
 
 
+def _per_meal(session: Session, filters: Filters, *where) -> dict:
+    """Per (day, period id): [visits, diners] of the counted meals in the journal (`where`: which of them)."""
+    e = JournalEntry
+    grouped = _rows(session, counted_meals(filters, e.business_date, e.meal_period_id, func.count(),
+                                           func.count(distinct(e.person_id))).where(*where)
+                    .group_by(e.business_date, e.meal_period_id))
+    return {(day, period): [visits, diners] for day, period, visits, diners in grouped}
+
+
 def _direct(session: Session, filters: Filters, count_people: bool = True):
     """(per (day, period id): [visits, diners]) and the number of different people, from the journal."""
-    grouped = session.execute(
-        counted_meals(filters, JournalEntry.business_date, JournalEntry.meal_period_id, func.count(),
-                      func.count(distinct(JournalEntry.person_id)))
-        .group_by(JournalEntry.business_date, JournalEntry.meal_period_id)).all()
     people = session.scalar(counted_meals(filters, func.count(distinct(JournalEntry.person_id)))) or 0 \
         if count_people else None
-    return {(day, period): [visits, diners] for day, period, visits, diners in grouped}, people
+    return _per_meal(session, filters), people
+
+
+def _open_days(session: Session, cut: Cut, filters: Filters) -> list:
+    """The days of the period the tallies do not hold whole: a meal of theirs, or a refund of one, came after
+    the watermark (today, a late offline replay, a late refund)."""
+    days = touched_days(cut.watermark)
+    day = days.c.business_date
+    return sorted(d for (d,) in _rows(session, select(day).where(day >= filters.start, day <= filters.end)))
+
+
+def _within(filters: Filters, days: list) -> Filters:
+    """The filters narrowed to the span of `days` (sorted, all in the period)."""
+    return replace(filters, start=days[0], end=days[-1])
 
 
 def _rolled_up(session: Session, filters: Filters, cut: Cut, count_people: bool = True):
-    """The same from the meal tally up to the watermark, corrected by the journal after it."""
-    e, t = JournalEntry, MealTally
-    changes: dict = defaultdict(int)
-    for query in meal_changes(cut.watermark, None):
-        for day, period, _terminal, person, visits in _rows(
-                session, _restrict(query, filters, e.business_date, e.person_id, e.terminal_id, e.meal_period_id)):
-            changes[(day, period, person)] += visits
+    """The same, from the tallies for the days they hold whole and from the journal for the open days."""
+    open_days = _open_days(session, cut, filters)
+    if len(open_days) > CHUNK:  # the rollup has not run for years: the tallies save little
+        return _direct(session, filters, count_people)
+    t, h = MealTally, HeadcountTally
     if not (filters.department_ids or filters.category_ids or filters.terminal_ids):
-        h = HeadcountTally
         base = select(h.business_date, h.meal_period_id, h.visits, h.diners).where(
             h.business_date >= filters.start, h.business_date <= filters.end, h.visits > 0)
         if filters.meal_period_ids:
             base = base.where(h.meal_period_id.in_(filters.meal_period_ids))
+    elif not (filters.terminal_ids or cut.moved):
+        base = _by_department(filters)
     else:
         base = _tally(select(t.business_date, t.meal_period_id, func.sum(t.visits), func.count(distinct(t.person_id)))
                       .where(t.visits > 0), filters).group_by(t.business_date, t.meal_period_id)
-    meals = {(day, period): [int(visits), int(diners)] for day, period, visits, diners in _rows(session, base)}
-    before: dict = defaultdict(int)
-    touched = sorted({person for (_d, _p, person) in changes})
-    days = sorted({day for (day, _p, _person) in changes})
-    # Few people: look them up; many (a long gap since the rollup): read those days whole, in one query.
-    groups = [touched[i:i + CHUNK] for i in range(0, len(touched), CHUNK)] if len(touched) <= CHUNK else [None]
-    for people in groups:
-        query = select(t.business_date, t.meal_period_id, t.person_id, func.sum(t.visits)).where(
-            t.business_date.in_(days), *([t.person_id.in_(people)] if people is not None else []))
-        for day, period, person, visits in _rows(
-                session, _tally(query, filters).group_by(t.business_date, t.meal_period_id, t.person_id)):
-            before[(day, period, person)] = int(visits)
-    per_person: dict = defaultdict(int)
-    for (day, period, person), change in changes.items():
-        was = before[(day, period, person)]
-        meal = meals.setdefault((day, period), [0, 0])
-        meal[0] += change
-        meal[1] += (was + change > 0) - (was > 0)
-        per_person[person] += change
-    meals = {(day, none_for_zero(period)): v for (day, period), v in meals.items() if v[0] > 0}
-    return meals, _people(session, filters, cut, per_person) if count_people else None
+    if open_days:
+        base = base.where(base.selected_columns[0].notin_(open_days))
+    meals = {(day, none_for_zero(period)): [int(visits), int(diners)]
+             for day, period, visits, diners in _rows(session, base)}
+    if open_days:
+        meals.update(_per_meal(session, _within(filters, open_days), JournalEntry.business_date.in_(open_days)))
+    return meals, _people(session, filters, open_days) if count_people else None
 
 
-def _people(session: Session, filters: Filters, cut: Cut, changes: dict) -> int:
-    """Different people with a counted meal in the period: tally up to the watermark, then the changes."""
+def _by_department(filters: Filters):
+    """Per (day, period): meals and different diners of the chosen departments and categories, from the diner
+    tally (a diner is filed under one of each, so the diners add up)."""
+    d = DinerTally
+    query = select(d.business_date, d.meal_period_id, func.sum(d.visits), func.sum(d.diners)).where(
+        d.business_date >= filters.start, d.business_date <= filters.end)
+    for ids, column in ((filters.department_ids, d.department_id), (filters.category_ids, d.category_id),
+                        (filters.meal_period_ids, d.meal_period_id)):
+        if ids:
+            query = query.where(column.in_(ids))
+    return query.group_by(d.business_date, d.meal_period_id).having(func.sum(d.visits) > 0)
+
+
+def _people(session: Session, filters: Filters, open_days: list) -> int:
+    """Different people with a counted meal in the period: in the meal tally on the days it holds whole, or
+    in the journal on the open days (looked up first: a diner found there needs no probe of the tally)."""
     t, e = MealTally, JournalEntry
-    anyone = Filters(filters.start, filters.end, terminal_ids=filters.terminal_ids,
-                     meal_period_ids=filters.meal_period_ids)
-    probe = _tally(select(t.id).where(t.person_id == Person.id, t.visits > 0), anyone).limit(1).scalar_subquery()
+    anyone = replace(filters, department_ids=(), category_ids=())
+    probe = _tally(select(t.id).where(t.person_id == Person.id, t.visits > 0), anyone)
+    if open_days:
+        probe = probe.where(t.business_date.notin_(open_days))
+    found = probe.exists()
+    if open_days:
+        ate = counted_meals(_within(anyone, open_days), e.person_id).where(e.business_date.in_(open_days))
+        found = or_(Person.id.in_(ate), found)
+    query = select(func.count()).select_from(Person).where(found)
     people = _people_of(filters)
-    query = select(Person.id, probe) if people is None else select(Person.id, probe).where(Person.id.in_(people))
-    # Whoever has a new counted meal counts: probe the tally for the others (all at once, in SQL), and by name
-    # for the few who ate since the watermark without a meal that counts (refunded in full).
-    ate = _restrict(select(e.person_id).where(e.kind == "meal", e.id > cut.watermark, e.person_id.isnot(None)),
-                    anyone, e.business_date, e.person_id, e.terminal_id, e.meal_period_id)
-    counted = {person for person, hit in _rows(session, query.where(Person.id.notin_(ate))) if hit is not None}
-    unsure = sorted({p for (p,) in _rows(session, ate.distinct())} - {p for p, c in changes.items() if c > 0})
-    for start in range(0, len(unsure), CHUNK):
-        chunk = query.where(Person.id.in_(unsure[start:start + CHUNK]))
-        counted |= {person for person, hit in _rows(session, chunk) if hit is not None}
-    doubtful = [p for p, change in changes.items() if change < 0 and p in counted]
-    counted |= {p for p, change in changes.items() if change > 0}
-    for start in range(0, len(doubtful), CHUNK):
-        chunk = doubtful[start:start + CHUNK]
-        totals = dict(_rows(session, _tally(select(t.person_id, func.sum(t.visits)).where(t.person_id.in_(chunk)),
-                                            filters).group_by(t.person_id)))
-        counted -= {p for p in chunk if int(totals.get(p) or 0) + changes[p] <= 0}
-    return len(counted)
+    if people is not None:
+        query = query.where(Person.id.in_(people))
+    return int(session.scalar(query) or 0)
 
 
 def guest_meals(session: Session, filters: Filters) -> dict | None:
@@ -177,7 +187,8 @@ def headcount(session: Session, filters: Filters, count_people: bool = True, cut
     for (day, period_id), (visits, diners) in meals.items():
         period = periods.get(period_id)
         rows.append({"date": day, "meal_period": period.name if period else "时段外", "visits": visits,
-                     "diners": diners, "guests": None if guests is None else guests.get((day, period_id), 0), "_lunch": bool(period and (period.code in LUNCH or period.name in LUNCH)),
+                     "diners": diners, "guests": None if guests is None else guests.get((day, period_id), 0),
+                     "_lunch": bool(period and (period.code in LUNCH or period.name in LUNCH)),
                      "_order": period.start_time.isoformat() if period else "99"})
     rows.sort(key=lambda r: (r["date"], r["_order"]))
     busiest = max(rows, key=lambda r: (r["diners"], -r["date"].toordinal()), default=None)

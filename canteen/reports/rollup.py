@@ -8,7 +8,9 @@ for a rollup and are exact whether it ran a second or a month ago.
 
 Department and category are a person's present values, but sums are filed under the values the person
 had at the rollup (:class:`RollupPerson`). When someone moves, the next rollup moves their history over;
-until then reports that split or filter by department or category read the journal directly.
+until then reports that split or filter by department or category read the journal directly. The diner
+tally (就餐人数 by department and category) is filed the same way and recounted for every day whose meals
+changed, so a headcount filtered by department reads a few rows per day.
 """
 from sqlalchemy import case, delete, distinct, func, literal, or_, select, true, union, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from canteen.models import (Account, EntryTally, HeadcountTally, JournalEntry, MealTally, Person, Posting,
                             PostingTally, RollupPerson, RollupState, utcnow)
+from canteen.models.diner_tally import DinerTally
 from canteen.models.ledger import PERSON_KINDS
 from canteen.models.report_rollup import GRAINS
 from canteen.reports.base import served
@@ -32,6 +35,8 @@ POSTING_KEYS = ("business_date", "grain", "entry_kind", "account_kind", "departm
 #: Grains filed under the person's department or category, which move when the person does.
 PERSON_GRAINS = ("department", "category")
 MEAL_KEYS = ("business_date", "meal_period_id", "terminal_id", "person_id")
+DINER_KEYS = ("business_date", "meal_period_id", "department_id", "category_id")
+DINER_VALUES = ("visits", "diners")
 
 
 def _insert(session: Session, model):
@@ -133,7 +138,8 @@ def meal_changes(low: int, high: int | None):
     if high is not None:
         fresh = fresh.where(meal.id <= high)
     gone = (select(*keys, -func.count()).select_from(meal).join(refunds, refunds.c.meal_id == meal.id)
-            .where(served(meal), meal.id <= low, meal.amount - refunds.c.before > 0, meal.amount - refunds.c.total <= 0))
+            .where(served(meal), meal.id <= low, meal.amount - refunds.c.before > 0,
+                   meal.amount - refunds.c.total <= 0))
     return fresh.group_by(*keys), gone.group_by(*keys)
 
 
@@ -145,6 +151,8 @@ def _rebucket(session: Session, moved: list[int], low: int, sign: int) -> None:
             _add(session, EntryTally, ENTRY_KEYS, ENTRY_VALUES, entry_rows(grain, 0, low, people=people, sign=sign))
             _add(session, PostingTally, POSTING_KEYS, ("amount",), posting_rows(grain, 0, low, people=people,
                                                                                 sign=sign))
+        _add(session, DinerTally, DINER_KEYS, DINER_VALUES,
+             _diner_rows(_meals_per_person(MealTally.person_id.in_(people)), sign))
 
 
 def _file_people(session: Session, low: int) -> int:
@@ -168,23 +176,48 @@ def _file_people(session: Session, low: int) -> int:
     return len(moved)
 
 
+def touched_days(low: int, high: int | None = None):
+    """Subquery (``business_date``): the days of the meals in (low, high] and of the meals refunded in it
+    (None: no upper end), whose 人次 and 人数 those entries change."""
+    e, meal = JournalEntry, aliased(JournalEntry)
+    meals = select(e.business_date).where(e.kind == "meal", e.id > low)
+    refunded = (select(meal.business_date).select_from(e).join(meal, meal.id == e.original_id)
+                .where(e.kind == "refund", e.id > low))
+    if high is not None:
+        meals, refunded = meals.where(e.id <= high), refunded.where(e.id <= high)
+    return union(meals, refunded).subquery()
+
+
+def _meals_per_person(*where):
+    """Subquery: per day, meal period and person (with the department and category they are filed under),
+    the meals in the meal tally, where they ate at least one (`where`: which rows)."""
+    t, filed = MealTally, (_zero(RollupPerson.department_id), _zero(RollupPerson.category_id))
+    keys = (t.business_date, t.meal_period_id, t.person_id, *filed)
+    return (select(*keys[:3], filed[0].label("department_id"), filed[1].label("category_id"),
+                   func.sum(t.visits).label("visits"))
+            .outerjoin(RollupPerson, RollupPerson.person_id == t.person_id)
+            .where(t.visits > 0, *where).group_by(*keys).subquery())
+
+
+def _diner_rows(per_person, sign: int = 1):
+    """Per diner tally key, the meals and different diners of `per_person`, times `sign`."""
+    keys = (per_person.c.business_date, per_person.c.meal_period_id, per_person.c.department_id,
+            per_person.c.category_id)
+    return select(*keys, sign * func.sum(per_person.c.visits), sign * func.count()).where(true()).group_by(*keys)
+
+
 def _recount_days(session: Session, low: int, high: int) -> None:
     """Recompute 人次 and 人数 of every day whose meals changed in (low, high], from the meal tally."""
-    e, meal = JournalEntry, aliased(JournalEntry)
-    days = union(
-        select(e.business_date).where(e.kind == "meal", e.id > low, e.id <= high),
-        select(meal.business_date).select_from(e).join(meal, meal.id == e.original_id)
-        .where(e.kind == "refund", e.id > low, e.id <= high)).subquery()
-    session.execute(delete(HeadcountTally).where(HeadcountTally.business_date.in_(select(days.c[0]))))
-    per_person = (select(MealTally.business_date, MealTally.meal_period_id, MealTally.person_id,
-                         func.sum(MealTally.visits).label("visits"))
-                  .where(MealTally.business_date.in_(select(days.c[0])), MealTally.visits > 0)
-                  .group_by(MealTally.business_date, MealTally.meal_period_id, MealTally.person_id).subquery())
+    days = select(touched_days(low, high).c.business_date)
+    session.execute(delete(HeadcountTally).where(HeadcountTally.business_date.in_(days)))
+    session.execute(delete(DinerTally).where(DinerTally.business_date.in_(days)))
+    per_person = _meals_per_person(MealTally.business_date.in_(days))
     session.execute(_insert(session, HeadcountTally).from_select(
         ["business_date", "meal_period_id", "visits", "diners"],
         select(per_person.c.business_date, per_person.c.meal_period_id, func.sum(per_person.c.visits),
                func.count(distinct(per_person.c.person_id))).where(true())
         .group_by(per_person.c.business_date, per_person.c.meal_period_id)))
+    session.execute(_insert(session, DinerTally).from_select([*DINER_KEYS, *DINER_VALUES], _diner_rows(per_person)))
 
 
 def lock_state(session: Session) -> RollupState:

@@ -41,8 +41,9 @@ class Journal:
         return start <= e.business_date <= end
 
     def counted_meals(self, start, end, departments=(), categories=(), terminals=(), periods=()):
-        return [e for e in self.entries.values() if e.kind == "meal" and self.in_period(e, start, end)
-                and e.amount - self.refunded[e.id] > 0 and self.person_ok(e.person_id, departments, categories)
+        return [e for e in self.entries.values() if e.kind == "meal" and e.method != "no_show"
+                and self.in_period(e, start, end) and e.amount - self.refunded[e.id] > 0
+                and self.person_ok(e.person_id, departments, categories)
                 and (not terminals or e.terminal_id in terminals) and (not periods or e.meal_period_id in periods)]
 
     def headcount(self, start, end, **dims):
@@ -56,7 +57,13 @@ class Journal:
                 "average_per_meal": int((Decimal(total) / len(per_meal)).quantize(Decimal(1), ROUND_HALF_UP))
                 if per_meal else 0,
                 "busiest_diners": max(diners.values(), default=0), "busiest_lunch": max(lunch, default=0),
+                "people": len({person for people in per_meal.values() for person in people}),
                 "per_meal": {k: (len(v), len(set(v))) for k, v in per_meal.items()}}
+
+    def guest_meals(self, start, end, terminals=(), periods=(), **_people):
+        """Guest meals (接待用餐) in the period at the chosen terminals and meal periods."""
+        return sum(1 for e in self.entries.values() if e.kind == "guest_meal" and self.in_period(e, start, end)
+                   and (not terminals or e.terminal_id in terminals) and (not periods or e.meal_period_id in periods))
 
     def consumption(self, start, end, key, departments=(), categories=(), terminals=(), periods=()):
         """{group key: [meal count, meal fen, refund count, refund fen]}; `key(entry, meal)` names the group."""

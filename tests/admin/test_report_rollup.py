@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from canteen import reports
 from canteen.extensions import db
 from canteen.models import EntryTally, HeadcountTally, JournalEntry, MealTally, PostingTally, RollupState
+from canteen.models.diner_tally import DinerTally
 from canteen.reports import Filters
 from canteen.reports.rollup import rollup, rollup_step
 from canteen.reports.tallies import DIRECT, read_cut
@@ -16,10 +17,9 @@ from canteen.services.meals import charge_meal
 from canteen.services.offline import replay_offline_charges, seal
 from canteen.services.refunds import refund
 from canteen.services.topup import top_up
-from tests.admin.dataset import DAYS, at
+from tests.admin.dataset import DAYS, _meal_of, at
 from tests.admin.recompute import Journal
 from tests.admin.test_reports import _journal_dims, dims
-from tests.admin.dataset import _meal_of
 
 REPORTS = {
     "headcount": (reports.headcount, {}),
@@ -61,7 +61,7 @@ def assert_tallied_reports_equal_direct(canteen, end=None):
 def _tallies():
     """Everything the tallies hold, to compare two states."""
     return [sorted(tuple(row) for row in db.session.execute(select(*model.__table__.c).order_by(model.id)))
-            for model in (EntryTally, PostingTally, MealTally, HeadcountTally)]
+            for model in (EntryTally, PostingTally, MealTally, HeadcountTally, DinerTally)]
 
 
 def _offline_meal(world, canteen, person, when):
