@@ -6,6 +6,7 @@ any server process answers the poll. Without JavaScript the form posts to the sy
 """
 import json
 import threading
+from datetime import timedelta
 
 from flask import abort, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
@@ -25,6 +26,10 @@ from canteen.services.people import create_person
 
 #: Jobs started by this process, so tests (and a clean shutdown) can wait for them.
 _running: dict[int, threading.Thread] = {}
+#: A running job writes its sign of life this often; silent this long, it is taken for dead.
+BEAT_SECONDS = 5
+STALE_AFTER = timedelta(seconds=60)
+RUNNING = ("checking", "writing")
 
 
 def _set(job_id: int, **values) -> None:
@@ -39,14 +44,47 @@ def _set(job_id: int, **values) -> None:
 
 def run_import(app, job_id: int, data: bytes, addr: str) -> None:
     """Check and write one roster (runs in a background thread); a crash marks the job failed."""
+    stop = threading.Event()
+    threading.Thread(target=_beat, name=f"roster-import-{job_id}-beat", daemon=True, args=(app, job_id, stop)).start()
     with app.app_context():
         try:
             _import(job_id, data, addr)
         except Exception:
             db.session.rollback()
-            _set(job_id, state="failed", errors=json.dumps([[0, [["导入出错，未写入任何记录", {}]]]], ensure_ascii=False),
-                 finished_dt=utcnow())
+            _fail(job_id, "导入出错，未写入任何记录")
             raise
+        finally:
+            stop.set()
+
+
+def _beat(app, job_id: int, stop: threading.Event) -> None:
+    """The job's sign of life while it runs (see :func:`_given_up`)."""
+    with app.app_context():
+        while True:
+            _set(job_id, beat_dt=utcnow())
+            if stop.wait(BEAT_SECONDS):
+                return
+
+
+def _fail(job_id: int, msgid: str, *, only_if_running: bool = False) -> None:
+    """Mark the job failed with one problem for the whole file."""
+    values = dict(state="failed", finished_dt=utcnow(), errors=json.dumps([[0, [[msgid, {}]]]], ensure_ascii=False))
+    if not only_if_running:
+        _set(job_id, **values)
+        return
+    token = read_only.set(False)
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(update(RosterImport).where(RosterImport.id == job_id,
+                                                    RosterImport.state.in_(RUNNING)).values(**values))
+    finally:
+        read_only.reset(token)
+
+
+def _given_up(job: RosterImport) -> bool:
+    """A running job that stopped beating: its server process died (restart, crash) before it finished."""
+    last = job.beat_dt or job.created_dt
+    return job.state in RUNNING and last is not None and utcnow() - last > STALE_AFTER
 
 
 def _import(job_id: int, data: bytes, addr: str) -> None:
@@ -81,8 +119,7 @@ def _import(job_id: int, data: bytes, addr: str) -> None:
         session.commit()
     except (IntegrityError, DomainError):
         session.rollback()
-        problem = [[0, [["导入时发生冲突（可能有人同时登记了相同工号），未写入任何记录，请重试", {}]]]]
-        _set(job_id, state="failed", errors=json.dumps(problem, ensure_ascii=False), finished_dt=utcnow())
+        _fail(job_id, "导入时发生冲突（可能有人同时登记了相同工号），未写入任何记录，请重试")
 
 
 def wait(job_id: int, timeout: float | None = None) -> None:
@@ -121,6 +158,10 @@ def people_import_status(job_id: int):
     job = db.session.get(RosterImport, job_id)
     if job is None:
         abort(404)
+    if _given_up(job):
+        _fail(job_id, "导入中断（服务器重启或进程退出），未写入任何记录，请重试", only_if_running=True)
+        db.session.rollback()  # a new snapshot (SQLite keeps the old one while its read is open)
+        job = db.session.get(RosterImport, job_id)
     errors = json.loads(job.errors or "[]")
     messages = {"checking": _("正在检查第 %(n)s 行", n=job.checked_rows),
                 "writing": _("检查无误，正在写入 %(n)s 人", n=job.checked_rows),

@@ -27,3 +27,6 @@ class RosterImport(Base):
     errors: Mapped[str] = mapped_column(Text, default="[]")
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The running job's last sign of life (its thread beats every few seconds): a job silent for long died
+    #: with its server process, and since the people are written in one transaction, wrote nothing.
+    beat_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,11 +1,12 @@
 """Roster import in the background: progress while it checks, a row-by-row report, all or nothing."""
 import io
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from admin import import_views
 from canteen.extensions import db
-from canteen.models import AuditEntry, Person, RosterImport
+from canteen.models import AuditEntry, Operator, Person, RosterImport, utcnow
 from tests.admin.conftest import csrf_of
 from tests.admin.test_manage import _xlsx
 
@@ -81,3 +82,32 @@ def test_the_row_by_row_report_reads_in_english(world, signed_in):
     assert job["state"] == "failed" and job["message"] == "Not imported: problems found"
     assert job["errors"] == [{"line": 3, "problem": "Staff number repeats row 2; Name empty or too long; "
                                                    "No such department: 无此科"}]
+
+
+def test_a_job_whose_server_process_died_reads_as_failed_and_wrote_nothing(world, signed_in):
+    client = signed_in("manager")
+    operator = db.session.scalar(select(Operator.id).limit(1))
+    now = utcnow()
+    dead = RosterImport(operator_id=operator, filename="dead.xlsx", state="writing", checked_rows=40, total_rows=40,
+                        created_dt=now - timedelta(minutes=10), beat_dt=now - import_views.STALE_AFTER * 2)
+    alive = RosterImport(operator_id=operator, filename="alive.xlsx", state="checking", checked_rows=5,
+                         created_dt=now - timedelta(minutes=10), beat_dt=now)
+    db.session.add_all([dead, alive])
+    db.session.flush()
+    dead_id, alive_id = dead.id, alive.id
+    db.session.commit()  # and nothing read after it: SQLite's write lock stays free for the status page
+    job = client.get(f"/admin/people/import/jobs/{dead_id}").get_json()
+    assert (job["state"], job["imported"], job["error_count"]) == ("failed", 0, 1)
+    assert "未写入任何记录" in job["errors"][0]["problem"] and job["errors"][0]["line"] == 0
+    client.get("/admin/lang/en")
+    english = client.get(f"/admin/people/import/jobs/{dead_id}").get_json()
+    assert "nothing was written" in english["errors"][0]["problem"]
+    assert client.get(f"/admin/people/import/jobs/{alive_id}").get_json()["state"] == "checking"
+
+
+def test_a_running_job_beats_until_it_ends(world, signed_in):
+    world.department("信息科")
+    client = signed_in("manager")
+    job = _start(client, _xlsx([HEADER, ["H0001", "心跳", "信息科", "在编职工", None]]))
+    beat = db.session.scalar(select(RosterImport.beat_dt).where(RosterImport.id == job["id"]))
+    assert job["state"] == "done" and beat is not None
