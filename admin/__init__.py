@@ -1,15 +1,17 @@
 """The managers' and auditors' back office at ``/admin/`` (plugged into the server by the app factory).
 
 Chinese by default (Flask-Babel, ``zh_Hans_CN``), English available; every figure comes from
-:mod:`canteen.reports`; every change goes through :mod:`canteen.services` and the audit log.
+:mod:`canteen.reports`; every change goes through :mod:`canteen.services` and the audit log. The booking pages
+and the diners' one-time codes (:mod:`admin.booking_views`) are served only beside the self-service pages.
 """
 import os
+from importlib.metadata import entry_points
 
 import click
 from flask import request, session
-from flask_babel import Babel
 
 from admin.blueprint import bp
+from canteen.web_i18n import init_babel
 
 TRANSLATIONS = os.path.join(os.path.dirname(__file__), "translations")
 
@@ -26,8 +28,8 @@ def init_app(app) -> None:
     from admin import (  # noqa: F401  (the modules register their routes)
         audit_views,
         auth,
-        compound,
         card_views,
+        compound,
         dashboard,
         formatting,
         guest_views,
@@ -45,15 +47,21 @@ def init_app(app) -> None:
     )
     from admin.security import init_security
 
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_Hans_CN")
-    dirs = app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations")
-    if TRANSLATIONS not in dirs:
-        app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{dirs};{TRANSLATIONS}"
-    if "babel" not in app.extensions:
-        Babel(app, locale_selector=_locale)
+    init_babel(app, TRANSLATIONS, _locale)
     init_security(app)
     app.register_blueprint(bp)
+    if _diner_enabled(app):
+        from admin.booking_views import kitchen
+
+        app.register_blueprint(kitchen)
+        app.jinja_env.globals["diner_admin_enabled"] = True
     app.cli.add_command(audit_cli)
+
+
+def _diner_enabled(app) -> bool:
+    """Whether the self-service pages are served: without them nobody books or signs in with a diner code."""
+    disabled = {name.strip() for name in str(app.config.get("DISABLED_APPS", "")).split(",")}
+    return "diner" not in disabled and bool(entry_points(group="canteen.apps", name="diner"))
 
 
 @click.group("audit")

@@ -1,10 +1,12 @@
-"""The back office's diner-code and booking pages (served by ``diner/kitchen_views.py``) refuse in English too."""
+"""The back office's diner-code and booking pages (``admin/booking_views.py``) refuse in English too, and are served
+only beside the self-service pages."""
 import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
+from canteen import create_app
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import MealPeriod
@@ -12,8 +14,8 @@ from canteen.services.diner_accounts import MAX_CODE_HOURS
 from tests.admin.conftest import csrf_of
 
 ROOT = Path(__file__).resolve().parents[2]
-VIEWS = ROOT / "diner" / "kitchen_views.py"
-CATALOG = ROOT / "diner" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+VIEWS = ROOT / "admin" / "booking_views.py"
+CATALOG = ROOT / "admin" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 #: Literal Chinese texts these pages show the operator: the detail of a refusal, a flash.
 SHOWN = re.compile(r'(?:flash\(|DomainError\("invalid_input", |if on else )"([^"{}]*[\u4e00-\u9fff][^"{}]*)"')
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -75,3 +77,21 @@ def test_chinese_stays_the_default_on_the_diner_code_page(world, signed_in):
     client = signed_in("cashier")
     response = client.post("/admin/diner-code", data={"staff_no": "nobody", "csrf_token": csrf_of(client)})
     assert _error_of(response.get_data(as_text=True)) == "人员不存在（nobody）"
+
+
+def test_the_pages_are_served_and_linked_beside_the_self_service_pages(signed_in):
+    page = signed_in("manager").get("/admin/", follow_redirects=True).get_data(as_text=True)
+    assert 'href="/admin/bookings"' in page and 'href="/admin/diner-code"' in page
+
+
+def test_without_the_self_service_pages_the_back_office_leaves_them_out(database_url):
+    bare = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True, "REDIS_URL": "",
+                       "DISABLED_APPS": "diner"})
+    try:
+        endpoints = {rule.endpoint for rule in bare.url_map.iter_rules()}
+        assert "admin.login" in endpoints
+        assert not {e for e in endpoints if e.startswith(("diner.", "diner_admin."))}
+        assert "diner_admin_enabled" not in bare.jinja_env.globals
+    finally:
+        with bare.app_context():
+            db.engine.dispose()

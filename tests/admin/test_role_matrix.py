@@ -99,7 +99,7 @@ ROUTES += [
 ]
 COVERED |= {"admin.people_import_start", "admin.people_import_status"}
 
-# Meal booking and self-service codes beside the back office (diner/kitchen_views.py).
+# Meal booking and self-service codes beside the back office (admin/booking_views.py).
 ROUTES += [
     ("GET", "/admin/bookings", READERS, None),
     ("POST", "/admin/bookings/rules/999", ("admin", "manager"), {}),

@@ -1,8 +1,9 @@
 """The back office's side of booking and self-service (``/admin/bookings``, ``/admin/diner-code``).
 
 The kitchen's counts per meal and day, the booking rules per meal period, department secretaries, and the
-one-time codes cashiers give diners. Loaded only beside the back office, whose sign-in, roles, timeouts,
-CSRF check and audit log these pages share.
+one-time codes cashiers give diners. A blueprint of its own (``diner_admin``), registered by :func:`admin.init_app`
+only when the self-service pages (``diner``) are served too; it shares the back office's sign-in, roles,
+timeouts, CSRF check and audit log.
 """
 from datetime import date, time, timedelta
 
@@ -11,16 +12,17 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin import audit
+from admin.filters import today
 from admin.formatting import error_text
 from admin.security import check_session, remote_addr, requires
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import Department, MealPeriod, Person, utcnow
 from canteen.models.bookings import DepartmentSecretary
+from canteen.money import yuan
 from canteen.services.bookings import booked_counts, rules_by_period, save_rule, set_secretary
 from canteen.services.diner_accounts import create_setup_code
 from canteen.web_security import check_csrf
-from diner.security import today, yuan
 
 kitchen = Blueprint("diner_admin", __name__, url_prefix="/admin", template_folder="templates")
 kitchen.before_request(check_session)
