@@ -29,7 +29,11 @@ test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## bench: the lunch-rush benchmark against PostgreSQL
-bench: install
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	$(PY) -m bench.lunch_rush
 
 clean:

@@ -116,6 +116,26 @@ async def _terminal(host, port, creds, uids, results, start_at, stop_at, seed) -
         conn.close()
 
 
+def run(coro):
+    """Run the driver on uvloop when installed (``pip install -e '.[bench]'``): it halves the driver's CPU,
+    which shares the machine's cores with the server it measures; else on asyncio's own loop."""
+    try:
+        import uvloop
+    except ImportError:
+        uvloop = None
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop if uvloop else None) as runner:
+        return runner.run(coro)
+
+
+def loop_name() -> str:
+    """Which event loop :func:`run` uses."""
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return "asyncio"
+    return "uvloop"
+
+
 async def drive(host: str, port: int, terminals: list[TerminalCreds], uids: list[str], *,
                 warmup: float, seconds: float, on_measure_start=None, on_measure_stop=None) -> Results:
     """Tap for `warmup` + `seconds`; only answers inside the last `seconds` are measured.

@@ -23,7 +23,6 @@ roughly 700 taps/s or more, the same bar as the ratio. The machine may be shared
 (--quiet-wait) for other processes to leave the cores idle and reports the load it saw.
 """
 import argparse
-import asyncio
 import collections
 import json
 import os
@@ -36,7 +35,7 @@ from pathlib import Path
 
 from bench import pg
 from bench.canteen_server import free_port, log, make_app, seed, start_server, stop_server, verify
-from bench.client import drive
+from bench.client import drive, loop_name, run
 from bench.cpu import CpuMeter, children
 
 
@@ -213,8 +212,9 @@ def main(argv=None) -> int:
             meter.stop()
             sampler.stop()
 
-        results = asyncio.run(drive("127.0.0.1", port, creds, uids, warmup=args.warmup, seconds=args.seconds,
-                                    on_measure_start=measure_start, on_measure_stop=measure_stop))
+        log(f"load driver on {loop_name()}")
+        results = run(drive("127.0.0.1", port, creds, uids, warmup=args.warmup, seconds=args.seconds,
+                            on_measure_start=measure_start, on_measure_stop=measure_stop))
         wall = marks["stop"] - marks["start"]
         stop_server(server)
         server = None
