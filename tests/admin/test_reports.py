@@ -1,11 +1,11 @@
 """Every report's figures equal a direct recomputation from the journal's rows."""
-from datetime import date
-
 import pytest
+from flask import current_app
 
 from canteen import reports
+from canteen.clock import local
 from canteen.extensions import db
-from canteen.models import Account
+from canteen.models import Account, utcnow
 from canteen.reports import Filters
 from tests.admin.dataset import DAYS
 from tests.admin.recompute import Journal
@@ -155,7 +155,7 @@ def test_terminal_daily_and_shift_settlement_match_the_journal(canteen):
     assert report.totals["meal_amount"] == sum(e.amount for e in meals)
     east = reports.terminal_daily(db.session, filters(terminal_ids=(canteen.terminals[0].id,)))
     assert east.totals["meal_amount"] == sum(e.amount for e in meals if e.terminal_id == canteen.terminals[0].id)
-    today = date.today()
+    today = local(utcnow(), current_app.config["TIMEZONE"]).date()  # the canteen's today: shifts opened now fall on it
     shifts = reports.shift_settlement(db.session, filters(start=START, end=today))
     drawer = {a.shift_id: a.balance for a in journal.accounts.values() if a.kind == "drawer"}
     for row in shifts.rows:
