@@ -32,12 +32,12 @@ STALE_AFTER = timedelta(seconds=60)
 RUNNING = ("checking", "writing")
 
 
-def _set(job_id: int, **values) -> None:
-    """Update the job row in its own short transaction, so a poll sees it at once."""
+def _set(job_id: int, *where, **values) -> None:
+    """Update the job row (if it meets `where`) in its own short transaction, so a poll sees it at once."""
     token = read_only.set(False)
     try:
         with db.engine.begin() as conn:
-            conn.execute(update(RosterImport).where(RosterImport.id == job_id).values(**values))
+            conn.execute(update(RosterImport).where(RosterImport.id == job_id, *where).values(**values))
     finally:
         read_only.reset(token)
 
@@ -68,17 +68,9 @@ def _beat(app, job_id: int, stop: threading.Event) -> None:
 
 def _fail(job_id: int, msgid: str, *, only_if_running: bool = False) -> None:
     """Mark the job failed with one problem for the whole file."""
-    values = dict(state="failed", finished_dt=utcnow(), errors=json.dumps([[0, [[msgid, {}]]]], ensure_ascii=False))
-    if not only_if_running:
-        _set(job_id, **values)
-        return
-    token = read_only.set(False)
-    try:
-        with db.engine.begin() as conn:
-            conn.execute(update(RosterImport).where(RosterImport.id == job_id,
-                                                    RosterImport.state.in_(RUNNING)).values(**values))
-    finally:
-        read_only.reset(token)
+    where = [RosterImport.state.in_(RUNNING)] if only_if_running else []
+    _set(job_id, *where, state="failed", finished_dt=utcnow(),
+         errors=json.dumps([[0, [[msgid, {}]]]], ensure_ascii=False))
 
 
 def _given_up(job: RosterImport) -> bool:
