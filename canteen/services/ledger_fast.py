@@ -20,27 +20,32 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
 
-from sqlalchemy import LargeBinary, Text, bindparam, cast, event, func, insert, literal, select, true, union_all, update
+from sqlalchemy import bindparam, event, insert, select, true, update
 from sqlalchemy.orm import Session, scoped_session
 
 from canteen.errors import DomainError
 from canteen.ledger_hash import HASHED_FIELDS, chained, entry_text_around_id
-from canteen.models import Account, IdempotencyRecord, JournalEntry, LedgerHead, Posting
+from canteen.models import Account, IdempotencyRecord, JournalEntry, LedgerHead
 from canteen.services.direct import statement
+from canteen.services.ledger_statements import (
+    PENDING_ID,
+    entry_params,
+    entry_values,
+    link_statement,
+    postings_insert,
+    record_params,
+    record_values,
+)
 
 _ACCOUNT = Account.__table__
 _HEAD = LedgerHead.__table__
 _ENTRY = JournalEntry.__table__
-_POSTING = Posting.__table__
 _RECORD = IdempotencyRecord.__table__
 
 #: session.info keys: an entry whose rows wait for :func:`flush_pending`, and the flag asking for that.
 PENDING = "canteen_pending_entry"
 DEFER = "canteen_defer_entry"
 
-#: The id of a deferred entry until it is written (PostgreSQL numbers it in its last statement). No real
-#: id, amount or count comes near it, so the write can find it in the request's answer and put the id there.
-PENDING_ID = -7_000_000_000_000_000_001
 
 
 def merge_legs(legs) -> dict[int, int]:
@@ -183,7 +188,7 @@ def flush_pending(session: Session, record: dict | None = None) -> EntryRow | No
         return None
     conn = session.connection()
     if pending is None:
-        statement("record", lambda: insert(_RECORD).values(_record_values())).execute(conn, _record_params(record))
+        statement("record", lambda: insert(_RECORD).values(record_values())).execute(conn, record_params(record))
         return None
     _write(conn, pending, record=record)
     return pending.row
@@ -279,11 +284,11 @@ def _link_now(conn, pending: _Pending) -> None:
 
 def _write(conn, pending: _Pending, record: dict | None = None) -> None:
     fields, legs = pending.fields, pending.legs
-    params = _entry_params(fields)
+    params = entry_params(fields)
     for i, (acc, fen) in enumerate(legs):
         params[f"l{i}_acc"], params[f"l{i}_fen"] = acc, fen
     if record is not None:
-        params.update(_record_params(record))
+        params.update(record_params(record))
     if conn.dialect.name == "postgresql":
         for i, (acc, fen) in enumerate(pending.system):
             params[f"s{i}_acc"], params[f"s{i}_fen"] = acc, fen
@@ -291,90 +296,20 @@ def _write(conn, pending: _Pending, record: dict | None = None) -> None:
         if record is not None:
             params["mark"] = str(PENDING_ID)
         shape = (len(pending.system), len(legs), record is not None)
-        row = statement(("link",) + shape, lambda: _link_statement(*shape)).first(conn, params)
+        row = statement(("link",) + shape, lambda: link_statement(*shape)).first(conn, params)
         if row is None:
             raise LookupError(f"a system account of {sorted(pending.system)} is missing")
         fields.update(id=row[0], prev_hash=row[1], hash=row[2])
         pending.row.__dict__.update(_row_columns(fields))
         return
-    statement("entry", lambda: insert(_ENTRY).values(_entry_values())).execute(conn, params)
-    statement(("postings", len(legs)), lambda: _postings_insert(len(legs))).execute(conn, params)
+    statement("entry", lambda: insert(_ENTRY).values(entry_values())).execute(conn, params)
+    statement(("postings", len(legs)), lambda: postings_insert(len(legs))).execute(conn, params)
     statement("head_update", lambda: update(_HEAD).where(_HEAD.c.id == 1).values(
         last_id=bindparam("e_id", type_=_HEAD.c.last_id.type),
         last_hash=bindparam("e_hash", type_=_HEAD.c.last_hash.type),
         prev_hash=bindparam("e_prev_hash", type_=_HEAD.c.prev_hash.type))).execute(conn, params)
     if record is not None:
-        statement("record", lambda: insert(_RECORD).values(_record_values())).execute(conn, _record_params(record))
-
-
-_ENTRY_COLUMNS = [c.name for c in _ENTRY.columns]
-#: What PostgreSQL's link statement computes itself.
-_LINKED = ("id", "prev_hash", "hash")
-
-
-def _entry_params(fields: dict) -> dict:
-    return {f"e_{name}": fields.get(name) for name in _ENTRY_COLUMNS}
-
-
-def _entry_values():
-    return {name: bindparam(f"e_{name}", type_=_ENTRY.c[name].type) for name in _ENTRY_COLUMNS}
-
-
-def _postings_insert(n: int, entry_id=None):
-    """INSERT of an entry's `n` postings (a UNION of one-row SELECTs: unlike multi-row VALUES, SQLAlchemy caches
-    it), for the entry id `entry_id` (a column) or the bound ``e_id``."""
-    rows = [select(cast(bindparam("e_id"), _POSTING.c.entry_id.type) if entry_id is None else entry_id,
-                   cast(bindparam(f"l{i}_acc"), _POSTING.c.account_id.type),
-                   cast(bindparam(f"l{i}_fen"), _POSTING.c.amount.type)) for i in range(n)]
-    source = rows[0] if n == 1 else union_all(*rows)
-    return insert(_POSTING).from_select(["entry_id", "account_id", "amount"], source)
-
-
-def _record_values():
-    return {c.name: bindparam(f"r_{c.name}", type_=c.type) for c in _RECORD.columns}
-
-
-def _record_params(record: dict) -> dict:
-    return {f"r_{name}": value for name, value in record.items()}
-
-
-def _link_statement(system_legs: int, legs: int, with_record: bool):
-    """PostgreSQL, one statement: the system legs (each after the one before), then the chain head moved
-    by one (numbering the entry and hashing it: SHA-256 of the previous hash and the entry's text around
-    its id), the entry, its postings, and the request's idempotency record (its answer's
-    :data:`PENDING_ID` replaced by the id). Returns the entry's id, prev_hash and hash; no row if a
-    system account is missing."""
-    gate = None
-    for i in range(system_legs):
-        conditions = [_ACCOUNT.c.id == bindparam(f"s{i}_acc")]
-        if gate is not None:
-            conditions.append(gate == 1)
-        moved = (update(_ACCOUNT).where(*conditions).values(balance=_ACCOUNT.c.balance + bindparam(f"s{i}_fen"))
-                 .returning(_ACCOUNT.c.id).cte(f"s{i}"))
-        gate = select(func.count()).select_from(moved).scalar_subquery()
-    next_id = _HEAD.c.last_id + 1
-    text = (func.convert_to(_HEAD.c.last_hash, literal("UTF8", Text))
-            .op("||", return_type=LargeBinary)(bindparam("t_before", type_=LargeBinary))
-            .op("||", return_type=LargeBinary)(func.convert_to(cast(next_id, Text), literal("UTF8", Text)))
-            .op("||", return_type=LargeBinary)(bindparam("t_after", type_=LargeBinary)))
-    head_conditions = [_HEAD.c.id == 1] + ([gate == 1] if gate is not None else [])
-    head = (update(_HEAD).where(*head_conditions)
-            .values(last_id=next_id, prev_hash=_HEAD.c.last_hash,
-                    last_hash=func.encode(func.sha256(text), literal("hex", Text)))
-            .returning(_HEAD.c.last_id, _HEAD.c.prev_hash, _HEAD.c.last_hash).cte("h"))
-    own = [name for name in _ENTRY_COLUMNS if name not in _LINKED]
-    entry_source = select(head.c.last_id, head.c.prev_hash, head.c.last_hash,
-                          *[bindparam(f"e_{name}", type_=_ENTRY.c[name].type) for name in own])
-    entry = (insert(_ENTRY).from_select(list(_LINKED) + own, entry_source)
-             .returning(_ENTRY.c.id).cte("e"))
-    parts = [entry, _postings_insert(legs, entry.c.id).cte("p")]
-    if with_record:
-        record_columns = [c.name for c in _RECORD.columns]
-        answer = func.replace(bindparam("r_response", type_=Text), bindparam("mark", type_=Text), cast(entry.c.id, Text))
-        values = [answer if name == "response" else bindparam(f"r_{name}", type_=_RECORD.c[name].type)
-                  for name in record_columns]
-        parts.append(insert(_RECORD).from_select(record_columns, select(*values).select_from(entry)).cte("r"))
-    return select(head.c.last_id, head.c.prev_hash, head.c.last_hash).add_cte(*parts)
+        statement("record", lambda: insert(_RECORD).values(record_values())).execute(conn, record_params(record))
 
 
 # --------------------------------------------------------------------------------------------- the session
