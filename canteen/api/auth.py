@@ -51,6 +51,18 @@ class TerminalRef:
     active: bool
     last_seen_dt: datetime | None
     read_at: float
+    #: The key (UTF-8) that last matched `key_hash`: the next request with it needs no hashing.
+    key_seen: bytes | None = None
+
+    def key_matches(self, key: str | None) -> bool:
+        """Whether `key` is this terminal's key (compared in constant time)."""
+        given = (key or "").encode("utf-8", "surrogateescape")
+        if self.key_seen is not None and hmac.compare_digest(self.key_seen, given):
+            return True
+        if hmac.compare_digest(self.key_hash, key_hash(key or "")):
+            self.key_seen = given
+            return True
+        return False
 
 
 _TERMINALS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -76,7 +88,7 @@ def cached_terminal(code: str | None, key: str | None, session=None) -> Terminal
         if row is None:
             raise DomainError("terminal_auth_failed")
         ref = cache[code] = TerminalRef(*row, read_at=now)
-    if not ref.active or not hmac.compare_digest(ref.key_hash, key_hash(key or "")):
+    if not ref.active or not ref.key_matches(key):
         raise DomainError("terminal_auth_failed")
     stamp = utcnow()
     if ref.last_seen_dt is None or stamp - ref.last_seen_dt > LAST_SEEN_EVERY:

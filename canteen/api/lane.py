@@ -21,9 +21,13 @@ that depends on the ledger for the key).
 """
 import io
 import json
+import os
+import time
+from http import HTTPStatus
 
 from flask import current_app, has_app_context
 
+from canteen.db_setup import PING_IDLE_SECONDS
 from canteen.extensions import db
 
 PATH = "/api/v1/taps"
@@ -35,6 +39,8 @@ class TapLane:
     def __init__(self, app, wsgi_app):
         self.app, self.wsgi_app = app, wsgi_app
         self.enabled = bool(app.config.get("TAP_LANE", True))
+        #: (connection, pid, last used) kept between taps, see :meth:`_connection`.
+        self._kept: tuple | None = None
 
     def __call__(self, environ, start_response):
         if not self.enabled or environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
@@ -52,7 +58,7 @@ class TapLane:
     def _serve(self, environ, raw: bytes):
         """The response for a tap the lane can answer, or None to leave it to the Flask route."""
         from canteen.api.auth import cached_terminal
-        from canteen.api.taps import announce, tap_action
+        from canteen.api.taps import announce_meal, tap_action
         from canteen.api.writes import actor_for, valid_key
         from canteen.services.idempotency import book_late, fingerprint
         from canteen.services.ledger_fast import CoreSession
@@ -76,7 +82,7 @@ class TapLane:
         try:
             # A request in an app context someone else pushed (tests, the embedded server) books on that
             # context's session, as the route would; a server's request books on a connection of its own.
-            conn = None if shared else db.engine.connect()
+            conn = None if shared else self._connection(environ)
             session = db.session() if shared else CoreSession(conn)
             try:
                 terminal = cached_terminal(code, key, session)
@@ -88,16 +94,69 @@ class TapLane:
                     session.rollback()
                 except Exception:  # a dead connection: the route will meet it too and say so
                     pass
-                return None
-            finally:
                 if conn is not None:
-                    conn.close()
-            response = current_app.json.response(result)
-            response.status_code = status
-            return announce(response)
+                    self._done(conn, keep=False)
+                return None
+            if conn is not None:
+                self._done(conn, keep=True)
+            if status == 200:
+                announce_meal()
+            return _json_answer(current_app, status, result)
         finally:
             if context is not None:
                 context.pop()
+
+
+    def _connection(self, environ):
+        """The connection this tap books on. A server that runs one request at a time per process (gunicorn's
+        sync workers: ``wsgi.multithread`` false) keeps it from one tap to the next, saving the pool's
+        checkout and checkin on every tap; one unused for :data:`canteen.db_setup.PING_IDLE_SECONDS` goes back
+        to the pool, whose checkout pings it first. Threaded servers check one out per tap."""
+        per_tap = environ.get("wsgi.multithread", True)
+        kept, self._kept = self._kept, None
+        if kept is not None and kept[1] == os.getpid():
+            if not per_tap and time.monotonic() - kept[2] < PING_IDLE_SECONDS:
+                return kept[0]
+            kept[0].close()
+        conn = db.engine.connect()
+        if per_tap:
+            conn.info[_CHECKED_OUT] = True
+        return conn
+
+    def release(self) -> None:
+        """Give back a connection kept between taps (it is also given back after a second unused)."""
+        kept, self._kept = self._kept, None
+        if kept is not None and kept[1] == os.getpid():
+            kept[0].close()
+
+    def _done(self, conn, keep: bool) -> None:
+        """After the tap: keep the connection for the next one (see :meth:`_connection`) or give it back."""
+        if keep and not conn.info.get(_CHECKED_OUT) and not conn.invalidated:
+            self._kept = (conn, os.getpid(), time.monotonic())
+        else:
+            conn.close()
+
+
+#: Connection.info flag of a connection checked out for one tap only.
+_CHECKED_OUT = "canteen_lane_per_tap"
+
+
+def _json_answer(app, status: int, result):
+    """The WSGI answer Flask's JSON provider would give (``DefaultJSONProvider.response``: the same text,
+    status and content headers), made without a Response object: on the tap's path werkzeug's response
+    machinery costs more than the JSON itself."""
+    provider = app.json
+    compact = provider.compact if provider.compact is not None else not app.debug
+    text = provider.dumps(result, **({"separators": (",", ":")} if compact else {"indent": 2}))
+    data = (text + "\n").encode()
+    line = f"{status} {HTTPStatus(status).phrase}"
+    headers = [("Content-Type", provider.mimetype), ("Content-Length", str(len(data)))]
+
+    def answer(environ, start_response):
+        start_response(line, headers)
+        return [data]
+
+    return answer
 
 
 #: A tap's body is a few dozen bytes; anything larger (or of unknown length) is left to the route unread.

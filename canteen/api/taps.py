@@ -67,10 +67,15 @@ def charge(body):
 
 
 def announce(response):
-    """Tell live views (the dashboard) that a meal was booked; never holds up the tap."""
+    """Tell live views (the dashboard) that a meal was booked, if `response` says so; never holds up the tap."""
     if response.status_code == 200 and "Idempotent-Replayed" not in response.headers:
-        publish(current_app, LIVE_CHANNEL, "meal")
+        announce_meal()
     return response
+
+
+def announce_meal() -> None:
+    """Tell live views (the dashboard) that a meal was booked."""
+    publish(current_app, LIVE_CHANNEL, "meal")
 
 
 @blp.record_once
