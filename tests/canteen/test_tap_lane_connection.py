@@ -37,6 +37,17 @@ def _tap(app, headers: dict, uid: str, multithread: bool = False) -> tuple[str, 
     return answer["status"], answer["body"]
 
 
+def _diner_at_terminal(world) -> tuple[str, str, str]:
+    """A diner with 50 yuan and no meal limits, a meal open all day and a terminal: (card UID, terminal code, key)."""
+    free = world.unlimited_category()
+    world.all_day_meal(price=700)
+    terminal, key = world.terminal()
+    _, card = world.diner(cash=5000, category=free)
+    uid, code = card.uid, terminal.code
+    db.session.commit()  # and no ORM object is read again: SQLite's write lock stays free for the "server"
+    return uid, code, key
+
+
 def _headers(code: str, key: str) -> dict:
     return {"X-Terminal-Id": code, "X-Terminal-Key": key, "Idempotency-Key": uuid.uuid4().hex}
 
@@ -51,12 +62,7 @@ def _meals() -> int:
 
 
 def test_one_request_per_process_keeps_the_lanes_connection(app, world):
-    free = world.unlimited_category()
-    world.all_day_meal(price=700)
-    terminal, key = world.terminal()
-    _, card = world.diner(cash=5000, category=free)
-    uid, code = card.uid, terminal.code
-    db.session.commit()  # and no ORM object is read again: SQLite's write lock stays free for the "server"
+    uid, code, key = _diner_at_terminal(world)
     try:
         first = _tap(app, _headers(code, key), uid)
         kept = _kept(app)
@@ -71,12 +77,7 @@ def test_one_request_per_process_keeps_the_lanes_connection(app, world):
 
 
 def test_a_kept_connection_that_died_costs_no_tap(app, world):
-    free = world.unlimited_category()
-    world.all_day_meal(price=700)
-    terminal, key = world.terminal()
-    _, card = world.diner(cash=5000, category=free)
-    uid, code = card.uid, terminal.code
-    db.session.commit()  # and no ORM object is read again: SQLite's write lock stays free for the "server"
+    uid, code, key = _diner_at_terminal(world)
     try:
         assert _tap(app, _headers(code, key), uid)[0] == "200 OK"
         dead = _kept(app)
@@ -96,12 +97,7 @@ def test_a_kept_connection_that_died_costs_no_tap(app, world):
 
 
 def test_a_kept_connection_left_unused_goes_back_to_the_pool(app, world, monkeypatch):
-    free = world.unlimited_category()
-    world.all_day_meal(price=700)
-    terminal, key = world.terminal()
-    _, card = world.diner(cash=5000, category=free)
-    uid, code = card.uid, terminal.code
-    db.session.commit()  # and no ORM object is read again: SQLite's write lock stays free for the "server"
+    uid, code, key = _diner_at_terminal(world)
     try:
         assert _tap(app, _headers(code, key), uid)[0] == "200 OK"
         idle = _kept(app)
