@@ -6,7 +6,9 @@ result. Meal charges use the late form (``late=True``): the record is written wi
 in the same statement as the journal entry (see :func:`canteen.services.ledger_fast.flush_pending`),
 so a tap writes it once and holds the chain head's lock no longer for it; a concurrent request
 with the same key waits on the holder's wallet lock instead, its own entry and record then hit
-the unique keys, and it replays the first result.
+the unique keys, and it replays the first result. (The fast lane's optimistic taps lock nothing
+before they write: a second request with the same key then finds the wallets changed or the keys
+taken, its write fails as a whole, and the route replays the first result.)
 
 A refusal that depends on the ledger's state (insufficient balance, card lost ...) is kept too,
 so the same tap retried after a top-up is still the refused tap; a failure of the server itself

@@ -15,8 +15,14 @@ request's idempotency record (:func:`flush_pending`). Until then, a deferred ent
 :data:`PENDING_ID`; that statement writes the real id into the stored answer, and
 :func:`fill_pending_id` into the live one. SQLite serialises writers anyway and runs the steps as
 separate statements, numbering and hashing the entry at once.
+
+The terminals' fast lane on PostgreSQL goes further (an optimistic :class:`CoreSession`, in autocommit):
+the tap reads its wallets without locking them, and that same last statement also makes the person's
+debits, each only if the wallet's balance is still the one read (the first under the tap's guard); if one
+changes nothing, ``canteen_require`` fails the statement and none of it is kept. The tap is then two
+round trips (read, write) with no BEGIN or COMMIT, and no row stays locked while the worker computes.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import SimpleNamespace
 
@@ -78,6 +84,9 @@ class _Pending:
     legs: list[tuple[int, int]]
     system: list[tuple[int, int]]
     row: EntryRow
+    #: The optimistic form's person legs, (account id, fen, balance read), and their guard.
+    debits: list[tuple[int, int, int]] = field(default_factory=list)
+    guard: "Guard | None" = None
 
 
 class Guard:
@@ -96,11 +105,16 @@ class CoreSession:
     than the database spends on the tap; the terminals' fast lane (:mod:`canteen.api.lane`) books a
     tap on one pooled connection through this instead. It has no identity map: what needs ORM
     objects (``MealCharge.person`` ...) is not for it.
+
+    An `optimistic` session (PostgreSQL, `conn` in autocommit) reads without locking, every statement
+    its own transaction, and writes its one entry in one statement that fails unless what was read
+    still holds (:func:`post_fast`'s `expected`); it books nothing any other way.
     """
 
-    def __init__(self, conn):
+    def __init__(self, conn, optimistic: bool = False):
         self.conn = conn
         self.info: dict = {}
+        self.optimistic = optimistic
 
     def connection(self):
         """The connection, in its transaction."""
@@ -142,6 +156,7 @@ def post_fast(
     business_date: date,
     idempotency_key: str,
     conn=None,
+    expected: dict[int, int] | None = None,
     **refs,
 ) -> FastBooked:
     """Book one entry by account ids, as :func:`canteen.services.ledger.post_entry` does.
@@ -152,6 +167,10 @@ def post_fast(
     the exactly-once wrapper), by :func:`flush_pending` together with the request's idempotency
     record, right before the commit; the session's commit writes them in any case. `conn` is the
     session's connection, if the caller has it at hand.
+
+    `expected` is the balance the caller read of each account in `person_legs`. An optimistic session
+    (:class:`CoreSession`) has not locked them: its deferred write then moves them only if their balances
+    are still those and the guard still holds, or fails as a whole (and nothing is kept).
     """
     flush_pending(session)
     people = merge_legs(person_legs)
@@ -159,11 +178,22 @@ def post_fast(
     if not people or sum(people.values()) + sum(system.values()) != 0 or set(people) & set(system):
         raise ValueError(f"postings of a {kind} entry must be non-empty and sum to zero: {people} {system}")
     conn = conn if conn is not None else session.connection()
-    balances = _debit(session, conn, people, guard)
+    optimistic = getattr(session, "optimistic", False)
+    if optimistic:
+        if expected is None or not session.info.get(DEFER) or _nested(session):
+            raise RuntimeError("an optimistic session books only deferred entries of accounts read before")
+        balances = {acc: expected[acc] + fen for acc, fen in people.items()}
+        if min(balances.values()) < 0:
+            _refuse(session, guard)
+    else:
+        balances = _debit(session, conn, people, guard)
     legs = {**people, **system}
     fields = dict(refs, kind=kind, amount=amount, created_dt=created_dt, business_date=business_date,
                   idempotency_key=idempotency_key)
     pending = _Pending(fields, sorted(legs.items()), sorted(system.items()), EntryRow())
+    if optimistic:
+        pending.debits = [(acc, people[acc], expected[acc]) for acc in sorted(people)]
+        pending.guard = guard
     if conn.dialect.name != "postgresql":
         _link_now(conn, pending)
     if session.info.get(DEFER) and not _nested(session):
@@ -295,8 +325,16 @@ def _write(conn, pending: _Pending, record: dict | None = None) -> None:
         params["t_before"], params["t_after"] = entry_text_around_id(fields, legs)
         if record is not None:
             params["mark"] = str(PENDING_ID)
-        shape = (len(pending.system), len(legs), record is not None)
-        row = statement(("link",) + shape, lambda: link_statement(*shape)).first(conn, params)
+        guard_clause = None
+        if pending.debits:
+            for i, (acc, fen, was) in enumerate(pending.debits):
+                params[f"d{i}_acc"], params[f"d{i}_fen"], params[f"d{i}_was"] = acc, fen, was
+            if pending.guard is not None:
+                guard_clause = pending.guard.clause
+                params.update(pending.guard.params)
+        shape = (len(pending.system), len(legs), record is not None, len(pending.debits), guard_clause)
+        row = statement(("link",) + shape[:4] + (id(guard_clause),),
+                        lambda: link_statement(*shape)).first(conn, params)
         if row is None:
             raise LookupError(f"a system account of {sorted(pending.system)} is missing")
         fields.update(id=row[0], prev_hash=row[1], hash=row[2])

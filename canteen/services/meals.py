@@ -8,7 +8,11 @@ A tap is the canteen's hot path, so it reads and writes through Core statements 
 statement finds the card, its holder, their category and wallets and row-locks the wallets;
 the debit re-checks, in the database, that the card and its holder are still active (a loss or
 cancellation may have committed while we waited for the lock); the ledger then books the entry
-(:func:`canteen.services.ledger_fast.post_fast`). Meal periods and prices are cached per process and
+(:func:`canteen.services.ledger_fast.post_fast`). On the terminals' fast lane on PostgreSQL (an
+optimistic :class:`canteen.services.ledger_fast.CoreSession`) the statement locks nothing: the one
+that writes the entry moves the wallets only if their balances are still the ones read and the card
+is still active, or fails as a whole, and the tap is run again on the locking path. Since every meal
+changes a wallet both taps would use, two meals of one person cannot both pass a limit this way. Meal periods and prices are cached per process and
 reloaded whenever the database's ``meal_config`` counter (moved by triggers on every change, read
 in the card's statement) differs from the cached one.
 """
@@ -171,9 +175,8 @@ _RANK = case((Card.state == "active", 0), (Card.state == "lost", 1), else_=2)
 #: The card a UID names (the live one if any, else the latest), as :func:`canteen.services.cards.find_card` picks it.
 _CHOSEN = (select(Card.id, Card.uid, Card.state, Card.person_id).where(Card.uid == bindparam("uid"))
            .order_by(_RANK, Card.id.desc()).limit(1).subquery("chosen"))
-#: The card, its holder, their department and category, the meal config version, and one row per wallet,
-#: the wallets row-locked in id order (the ledger's lock order) for the rest of the transaction.
-_HOLDER = Direct(
+#: The card, its holder, their department and category, the meal config version, and one row per wallet.
+_HOLDER_READ = (
     select(Account.id, Account.kind, Account.balance,
            _CHOSEN.c.id, _CHOSEN.c.uid, _CHOSEN.c.state,
            Person.id, Person.staff_no, Person.name, Person.state, Person.department_id, Person.category_id,
@@ -187,8 +190,11 @@ _HOLDER = Direct(
     .join(DinerCategory, DinerCategory.id == Person.category_id)
     .join(Account, Account.person_id == Person.id)
     .order_by(Account.id)
-    .with_for_update(of=Account.__table__)
 )
+#: The same, the wallets row-locked in id order (the ledger's lock order) for the rest of the transaction.
+_HOLDER = Direct(_HOLDER_READ.with_for_update(of=Account.__table__))
+#: The same without a lock, for an optimistic session (see :class:`canteen.services.ledger_fast.CoreSession`).
+_HOLDER_READ = Direct(_HOLDER_READ)
 _UNKNOWN = Direct(select(Card.id).where(Card.uid == bindparam("uid")).limit(1))
 #: Checked by the database in the debit, after the wallets' lock was granted.
 _STILL_ACTIVE = and_(
@@ -218,9 +224,10 @@ class _Holder:
     config_version: int
 
 
-def _holder(conn, uid: str) -> _Holder:
-    """The card `uid` names, its holder and their locked wallets (one statement); ``unknown_card`` if none."""
-    rows = _HOLDER.all(conn, {"uid": uid})
+def _holder(conn, uid: str, lock: bool = True) -> _Holder:
+    """The card `uid` names, its holder and their wallets, locked unless `lock` is false (one statement);
+    ``unknown_card`` if none."""
+    rows = (_HOLDER if lock else _HOLDER_READ).all(conn, {"uid": uid})
     if not rows:
         if _UNKNOWN.first(conn, {"uid": uid}) is None:
             raise DomainError("unknown_card", uid)
@@ -280,7 +287,8 @@ def charge_meal(session: Session, actor: Actor, rules: Rules, *, uid, amount=Non
     if not isinstance(session, CoreSession):
         session.flush()  # the tap's statements bypass the ORM: they must see what the caller changed
     conn = session.connection()
-    holder = _holder(conn, uid)
+    optimistic = getattr(session, "optimistic", False)
+    holder = _holder(conn, uid, lock=not optimistic)
     card_id, diner = holder.card_id, holder.diner
     if holder.card_state != "active":
         raise DomainError(STATE_REFUSALS[holder.card_state], holder.card_uid)
@@ -318,7 +326,8 @@ def charge_meal(session: Session, actor: Actor, rules: Rules, *, uid, amount=Non
         guard=Guard(_STILL_ACTIVE, {"g_card": card_id, "g_person": diner.id},
                     lambda s: _still_active(s, card_id, holder.card_uid)),
         created_dt=actor.at, business_date=day, idempotency_key=actor.key, person_id=diner.id,
-        card_id=card_id, meal_period_id=period.id if period else None, conn=conn, **actor.refs,
+        card_id=card_id, meal_period_id=period.id if period else None, conn=conn,
+        expected={subsidy_id: subsidy, cash_id: cash}, **actor.refs,
     )
     return MealCharge(
         session, booked.entry, diner, card_id, holder.card_uid, period, amount, from_subsidy, from_cash,

@@ -149,8 +149,8 @@ def test_the_card_is_checked_again_once_the_wallets_are_locked(world, monkeypatc
     before = _counts(world.session)
     read = meals._holder
 
-    def lost_while_waiting(conn, uid):
-        holder = read(conn, uid)  # what the tap read; the card is then reported lost before its debit
+    def lost_while_waiting(conn, uid, **how):
+        holder = read(conn, uid, **how)  # what the tap read; the card is then reported lost before its debit
         conn.execute(update(Card).where(Card.id == card_id).values(state="lost"))
         return holder
 
@@ -168,8 +168,8 @@ def test_a_refusal_after_the_lock_names_the_card_state_first(world, monkeypatch)
     card_id = card.id
     read = meals._holder
 
-    def lost_while_waiting(conn, uid):
-        holder = read(conn, uid)
+    def lost_while_waiting(conn, uid, **how):
+        holder = read(conn, uid, **how)
         conn.execute(update(Card).where(Card.id == card_id).values(state="lost"))
         return holder
 
