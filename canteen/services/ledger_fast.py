@@ -332,9 +332,9 @@ def _write(conn, pending: _Pending, record: dict | None = None) -> None:
             if pending.guard is not None:
                 guard_clause = pending.guard.clause
                 params.update(pending.guard.params)
-        shape = (len(pending.system), len(legs), record is not None, len(pending.debits), guard_clause)
-        row = statement(("link",) + shape[:4] + (id(guard_clause),),
-                        lambda: link_statement(*shape)).first(conn, params)
+        shape = (len(pending.system), len(legs), record is not None, len(pending.debits))
+        row = statement(("link", *shape, id(guard_clause)),
+                        lambda: link_statement(*shape, guard_clause)).first(conn, params)
         if row is None:
             raise LookupError(f"a system account of {sorted(pending.system)} is missing")
         fields.update(id=row[0], prev_hash=row[1], hash=row[2])

@@ -12,9 +12,10 @@ cancellation may have committed while we waited for the lock); the ledger then b
 optimistic :class:`canteen.services.ledger_fast.CoreSession`) the statement locks nothing: the one
 that writes the entry moves the wallets only if their balances are still the ones read and the card
 is still active, or fails as a whole, and the tap is run again on the locking path. Since every meal
-changes a wallet both taps would use, two meals of one person cannot both pass a limit this way. Meal periods and prices are cached per process and
-reloaded whenever the database's ``meal_config`` counter (moved by triggers on every change, read
-in the card's statement) differs from the cached one.
+changes a wallet both taps would use, two meals of one person cannot both pass a limit this way.
+
+Meal periods and prices are cached per process and reloaded whenever the database's ``meal_config``
+counter (moved by triggers on every change, read in the card's statement) differs from the cached one.
 """
 import threading
 import weakref
@@ -176,7 +177,7 @@ _RANK = case((Card.state == "active", 0), (Card.state == "lost", 1), else_=2)
 _CHOSEN = (select(Card.id, Card.uid, Card.state, Card.person_id).where(Card.uid == bindparam("uid"))
            .order_by(_RANK, Card.id.desc()).limit(1).subquery("chosen"))
 #: The card, its holder, their department and category, the meal config version, and one row per wallet.
-_HOLDER_READ = (
+_HOLDER_SELECT = (
     select(Account.id, Account.kind, Account.balance,
            _CHOSEN.c.id, _CHOSEN.c.uid, _CHOSEN.c.state,
            Person.id, Person.staff_no, Person.name, Person.state, Person.department_id, Person.category_id,
@@ -192,9 +193,9 @@ _HOLDER_READ = (
     .order_by(Account.id)
 )
 #: The same, the wallets row-locked in id order (the ledger's lock order) for the rest of the transaction.
-_HOLDER = Direct(_HOLDER_READ.with_for_update(of=Account.__table__))
+_HOLDER = Direct(_HOLDER_SELECT.with_for_update(of=Account.__table__))
 #: The same without a lock, for an optimistic session (see :class:`canteen.services.ledger_fast.CoreSession`).
-_HOLDER_READ = Direct(_HOLDER_READ)
+_HOLDER_READ = Direct(_HOLDER_SELECT)
 _UNKNOWN = Direct(select(Card.id).where(Card.uid == bindparam("uid")).limit(1))
 #: Checked by the database in the debit, after the wallets' lock was granted.
 _STILL_ACTIVE = and_(
