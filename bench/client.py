@@ -33,41 +33,67 @@ class Results:
     exceptions: collections.Counter = field(default_factory=collections.Counter)
 
 
-class _Conn:
-    def __init__(self, host: str, port: int, results: Results):
-        self.host, self.port, self.results = host, port, results
-        self.reader = self.writer = None
+class _Wire(asyncio.Protocol):
+    """One TCP connection's answers, parsed from the bytes as they arrive (status line, Content-Length,
+    Connection: close), with none of a stream reader's per-line calls."""
 
-    async def open(self) -> None:
-        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+    def __init__(self):
+        self.transport = None
+        self.closed = False
+        self.buffer = bytearray()
+        self.waiter: asyncio.Future | None = None
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def connection_lost(self, exc) -> None:
+        self.closed = True
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(exc or ConnectionResetError("server closed the connection"))
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self.buffer
+        buffer += data
+        end = buffer.find(b"\r\n\r\n")
+        if end < 0 or self.waiter is None or self.waiter.done():
+            return
+        head = bytes(buffer[:end]).lower() + b"\r\n"
+        at = head.find(b"\r\ncontent-length:")
+        length = int(head[at + 17:head.find(b"\r\n", at + 2)]) if at >= 0 else 0
+        if len(buffer) < end + 4 + length:
+            return
+        body = bytes(buffer[end + 4:end + 4 + length])
+        del buffer[:end + 4 + length]
+        self.waiter.set_result((int(head[9:12]), body, b"\r\nconnection: close\r\n" in head))
 
     def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
+        self.closed = True
+        self.transport.close()
+
+
+class _Conn:
+    """A terminal's connection to the server, opened again whenever the server closed it."""
+
+    def __init__(self, host: str, port: int, results: Results):
+        self.host, self.port, self.results = host, port, results
+        self.wire: _Wire | None = None
+
+    async def open(self) -> None:
+        _, self.wire = await asyncio.get_running_loop().create_connection(_Wire, self.host, self.port)
+
+    def close(self) -> None:
+        if self.wire is not None:
+            self.wire.close()
+            self.wire = None
 
     async def request(self, raw: bytes) -> tuple[int, bytes]:
-        if self.writer is None:
+        if self.wire is None or self.wire.closed:
             await self.open()
             self.results.reconnects += 1
-        self.writer.write(raw)
-        reader = self.reader
-        status_line = await reader.readline()
-        if not status_line:
-            raise ConnectionResetError("server closed the connection")
-        status = int(status_line.split(b" ", 2)[1])
-        length, close = 0, False
-        while True:
-            line = await reader.readline()
-            if line in (b"\r\n", b"\n", b""):
-                break
-            name, _, value = line.partition(b":")
-            name = name.strip().lower()
-            if name == b"content-length":
-                length = int(value)
-            elif name == b"connection" and value.strip().lower() == b"close":
-                close = True
-        body = await reader.readexactly(length) if length else b""
+        wire = self.wire
+        wire.waiter = asyncio.get_running_loop().create_future()
+        wire.transport.write(raw)
+        status, body, close = await wire.waiter
         if close:
             self.close()
         return status, body
