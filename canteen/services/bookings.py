@@ -17,6 +17,7 @@ Whether a diner came is read from the journal (a meal booked at a terminal for t
 period, not refunded in full), so a tap never writes to the bookings.
 """
 import time as monotonic
+import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -37,7 +38,9 @@ DEFAULTS = {"required": False, "walk_in_allowed": True, "charge_no_shows": False
             "cutoff_time": time(15, 0)}
 #: How long a server trusts its copy of which periods refuse walk-ins (a rule saved elsewhere takes this long).
 STRICT_TTL_SECONDS = 5.0
-_strict_cache: dict[str, tuple[float, frozenset[int]]] = {}
+#: Per engine (a database): (trusted until, period ids). Keyed by the engine object, not its URL: rendering
+#: the URL cost every tap more than the lookup.
+_strict_cache: "weakref.WeakKeyDictionary[object, tuple[float, frozenset[int]]]" = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,7 @@ def booked_counts(session: Session, start: date, end: date, department_id: int |
 
 def _strict_periods(session: Session) -> frozenset[int]:
     """Meal periods that refuse walk-ins, cached for a few seconds per database."""
-    key = str(session.get_bind().url)
+    key = session.get_bind()
     now = monotonic.monotonic()
     hit = _strict_cache.get(key)
     if hit is not None and hit[0] > now:
