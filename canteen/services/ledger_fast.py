@@ -144,6 +144,11 @@ class CoreSession:
         self.conn.rollback()
 
 
+def is_optimistic(session) -> bool:
+    """Whether `session` is an optimistic :class:`CoreSession` (reads lock nothing; see :func:`post_fast`)."""
+    return isinstance(session, CoreSession) and session.optimistic
+
+
 def post_fast(
     session: Session,
     *,
@@ -178,7 +183,7 @@ def post_fast(
     if not people or sum(people.values()) + sum(system.values()) != 0 or set(people) & set(system):
         raise ValueError(f"postings of a {kind} entry must be non-empty and sum to zero: {people} {system}")
     conn = conn if conn is not None else session.connection()
-    optimistic = getattr(session, "optimistic", False)
+    optimistic = is_optimistic(session)
     if optimistic:
         if expected is None or not session.info.get(DEFER) or _nested(session):
             raise RuntimeError("an optimistic session books only deferred entries of accounts read before")

@@ -65,13 +65,12 @@ def link_statement(system_legs: int, legs: int, with_record: bool, debits: int =
     statement fails (``canteen_require``, SQLSTATE 40001) so that none of it is kept."""
     gate = None
     for i in range(debits):
-        conditions = [_ACCOUNT.c.id == bindparam(f"d{i}_acc"), _ACCOUNT.c.balance == bindparam(f"d{i}_was"),
-                      _ACCOUNT.c.balance + bindparam(f"d{i}_fen") >= 0]
+        conditions = [_ACCOUNT.c.balance == bindparam(f"d{i}_was"), _ACCOUNT.c.balance + bindparam(f"d{i}_fen") >= 0]
         if guard_clause is not None and i == 0:
             conditions.append(guard_clause)
-        gate = _gated_update(f"d{i}", f"d{i}_", conditions, gate)
+        gate = _gated_update(f"d{i}", gate, *conditions)
     for i in range(system_legs):
-        gate = _gated_update(f"s{i}", f"s{i}_", [_ACCOUNT.c.id == bindparam(f"s{i}_acc")], gate)
+        gate = _gated_update(f"s{i}", gate)
     next_id = _HEAD.c.last_id + 1
     text = (func.convert_to(_HEAD.c.last_hash, literal("UTF8", Text))
             .op("||", return_type=LargeBinary)(bindparam("t_before", type_=LargeBinary))
@@ -107,11 +106,11 @@ def link_statement(system_legs: int, legs: int, with_record: bool, debits: int =
 CHANGED_SINCE_READ = "the wallets or the card changed since the tap read them"
 
 
-def _gated_update(name: str, prefix: str, conditions: list, gate):
-    """UPDATE adding ``<prefix>fen`` to one account's balance, run only if the previous one (`gate`: its row
-    count) changed its row; returns this one's row count, the next one's gate."""
-    if gate is not None:
-        conditions = conditions + [gate == 1]
-    moved = (update(_ACCOUNT).where(*conditions).values(balance=_ACCOUNT.c.balance + bindparam(f"{prefix}fen"))
+def _gated_update(name: str, gate, *conditions):
+    """CTE `name`: UPDATE adding ``<name>_fen`` to the balance of account ``<name>_acc`` under `conditions`, run
+    only if the previous one (`gate`: its row count) changed its row; returns this one's row count, the next
+    one's gate."""
+    conditions = [_ACCOUNT.c.id == bindparam(f"{name}_acc"), *conditions] + ([gate == 1] if gate is not None else [])
+    moved = (update(_ACCOUNT).where(*conditions).values(balance=_ACCOUNT.c.balance + bindparam(f"{name}_fen"))
              .returning(_ACCOUNT.c.id).cte(name))
     return select(func.count()).select_from(moved).scalar_subquery()

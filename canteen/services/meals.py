@@ -38,7 +38,7 @@ from canteen.services.cards import STATE_REFUSALS
 from canteen.services.common import Actor, Rules, check_amount, normalise_uid, require_operator, split_meal
 from canteen.services.direct import Direct
 from canteen.services.ledger import system_account_id
-from canteen.services.ledger_fast import CoreSession, EntryRow, Guard, flush_pending, post_fast
+from canteen.services.ledger_fast import CoreSession, EntryRow, Guard, flush_pending, is_optimistic, post_fast
 
 
 @dataclass(frozen=True)
@@ -288,8 +288,7 @@ def charge_meal(session: Session, actor: Actor, rules: Rules, *, uid, amount=Non
     if not isinstance(session, CoreSession):
         session.flush()  # the tap's statements bypass the ORM: they must see what the caller changed
     conn = session.connection()
-    optimistic = getattr(session, "optimistic", False)
-    holder = _holder(conn, uid, lock=not optimistic)
+    holder = _holder(conn, uid, lock=not is_optimistic(session))
     card_id, diner = holder.card_id, holder.diner
     if holder.card_state != "active":
         raise DomainError(STATE_REFUSALS[holder.card_state], holder.card_uid)
