@@ -11,21 +11,13 @@ from admin.formatting import error_text
 from admin.security import remote_addr
 from canteen.errors import DomainError
 from canteen.extensions import db
+from canteen.money import parse_yuan
 from canteen.services.common import Actor, Rules
-
-_YUAN = re.compile(r"^\d{1,7}(?:\.\d{1,2})?$")
 
 
 def yuan_to_fen(text, *, allow_zero: bool = True) -> int:
-    """``12.5`` -> 1250; anything else than a plain non-negative amount is refused."""
-    text = (text or "0").strip()
-    if not _YUAN.match(text):
-        raise DomainError("invalid_amount", text[:20])
-    whole, _, part = text.partition(".")
-    fen = int(whole) * 100 + int((part + "00")[:2])
-    if fen == 0 and not allow_zero:
-        raise DomainError("invalid_amount", text)
-    return fen
+    """``12.5`` -> 1250 (:func:`canteen.money.parse_yuan`); an empty field reads as zero."""
+    return parse_yuan(text, allow_zero=allow_zero)
 
 
 def actor() -> Actor:

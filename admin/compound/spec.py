@@ -15,9 +15,9 @@ from sqlalchemy import select
 from canteen.compound.common import ZONE, parse_area
 from canteen.errors import DomainError
 from canteen.extensions import db
+from canteen.money import parse_yuan
 
 _INT = re.compile(r"^-?\d{1,9}$")
-_YUAN = re.compile(r"^\d{1,9}(?:\.\d{1,2})?$")
 
 
 @dataclass
@@ -78,10 +78,10 @@ class Input:
         if kind == "hundredths":
             return parse_area(raw)
         if kind == "yuan":
-            if not _YUAN.match(raw):
-                raise ValueError(raw)
-            whole, _, part = raw.partition(".")
-            return int(whole) * 100 + int((part + "00")[:2])
+            try:
+                return parse_yuan(raw, allow_zero=True)
+            except DomainError:
+                raise ValueError(raw) from None
         if kind == "date":
             return date.fromisoformat(raw[:10])
         if kind == "month":

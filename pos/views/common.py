@@ -1,17 +1,16 @@
 """Helpers every terminal view shares: the till, the signed-in operator, money input and error answers."""
 from __future__ import annotations
 
-import re
 from functools import wraps
 
 from flask import current_app, jsonify, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from canteen.errors import DomainError
+from canteen.money import parse_yuan
 from pos.api_client import UNREACHABLE, ServerError, ServerUnreachable
 from pos.till import Till
-
-_YUAN = re.compile(r"^\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$")
 
 
 class InputError(Exception):
@@ -24,11 +23,11 @@ def till() -> Till:
 
 
 def yuan_to_fen(text: object, *, allow_zero: bool = False) -> int:
-    """``"12.5"`` -> 1250: the cashier keys yuan, the server takes integer fen. No floats on the way."""
-    match = _YUAN.match(str(text if text is not None else ""))
-    if not match:
-        raise InputError(_("金额格式不对，请输入如 12.50 的金额"))
-    fen = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    """``"12.5"`` -> 1250 (:func:`canteen.money.parse_yuan`): the cashier keys yuan, the server takes fen."""
+    try:
+        fen = parse_yuan(text, allow_zero=True)
+    except DomainError:
+        raise InputError(_("金额格式不对，请输入如 12.50 的金额")) from None
     if fen == 0 and not allow_zero:
         raise InputError(_("金额必须大于零"))
     return fen
