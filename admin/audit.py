@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from canteen.ledger_hash import GENESIS
+from canteen.ledger.chain import GENESIS
 from canteen.models import AuditEntry, AuditHead, Operator
 from canteen.services.audit_trail import HASHED, audit_hash, record_audit
 

@@ -105,7 +105,7 @@ class Profiler:
             "book_late (late idempotency, commit)": ("book_late (",),
             "charge_meal": ("charge_meal (",),
             "_holder (card, holder, wallet locks)": ("_holder (",),
-            "post_fast (debit, revenue, chain head)": ("post_fast (",),
+            "append (the ledger's writer: debits, or the optimistic entry)": ("append (",),
             "flush_pending (entry, postings, record)": ("flush_pending (",),
             "cached_terminal (auth)": ("cached_terminal (",),
             "Flask route (not the lane)": ("full_dispatch_request (",),

@@ -14,6 +14,8 @@ CODES: dict[str, tuple[int, str, str]] = {
     "invalid_input": (400, "请求内容有误", "The request is malformed"),
     "invalid_amount": (400, "金额无效：须为正整数（分），且不超过上限",
                        "Invalid amount: a positive whole number of fen within the limit"),
+    "invalid_entry": (400, "记账分录无效（借贷不平衡或内容有误），未记账",
+                      "Invalid journal entry (legs do not balance or a column is wrong); nothing was booked"),
     "invalid_uid": (400, "卡号格式无效", "Malformed card UID"),
     "random_uid": (400, "随机卡号的卡不能使用", "Cards with a random UID cannot be used"),
     "invalid_method": (400, "不支持的支付方式", "Unsupported payment method"),

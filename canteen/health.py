@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from canteen.api.lane import fallbacks
 from canteen.extensions import db
 from canteen.live import redis_status
 
@@ -22,4 +23,5 @@ def healthz():
         db.session.remove()
     redis = redis_status(current_app)
     status = "ok" if database["ok"] and redis["ok"] else ("degraded" if database["ok"] else "down")
-    return jsonify(status=status, database=database, redis=redis), 200 if database["ok"] else 503
+    return (jsonify(status=status, database=database, redis=redis, tap_lane={"fallbacks": fallbacks()}),
+            200 if database["ok"] else 503)

@@ -8,6 +8,7 @@ from admin.compound.summary import figures_report
 from canteen.compound.common import ZONE, local_today
 from canteen.compound.vehicles import fuel
 from canteen.compound.vehicles import services as svc
+from canteen.compound.vehicles.fuel_models import FuelCard, FuelStation
 from canteen.compound.vehicles.models import (
     COST_ITEMS,
     DISPOSAL_METHODS,
@@ -154,11 +155,11 @@ RESOURCES = by_key(
     Resource("quotas", "编制数", VehicleQuota, [("车辆类型", lambda q: TYPES[q.type]), ("编制（辆）", lambda q: q.quota)],
              inputs=[Input("type", "车辆类型", "choice", choices=TYPES), Input("quota", "编制数", "int")],
              create=lambda s, v: svc.set_quota(s, v["type"], v["quota"]), create_label="设置编制"),
-    Resource("stations", "定点加油站", fuel.FuelStation, [
+    Resource("stations", "定点加油站", FuelStation, [
         ("名称", lambda st: st.name), ("地址", lambda st: st.address or ""), ("定点", lambda st: st.designated)],
         inputs=[Input("name", "名称"), Input("address", "地址", required=False)],
         create=lambda s, v: fuel.add_station(s, name=v["name"], address=v["address"])),
-    Resource("fuel_cards", "加油卡（一车一卡）", fuel.FuelCard, [
+    Resource("fuel_cards", "加油卡（一车一卡）", FuelCard, [
         ("车辆", lambda c: c.vehicle.plate), ("卡号", lambda c: c.card_no), ("开卡日期", lambda c: c.opened_on),
         ("余额（元）", lambda c: _yuan(c.account.balance))],
         inputs=[IN_SERVICE, Input("card_no", "卡号"), Input("opened_on", "开卡日期", "date")],
@@ -167,7 +168,7 @@ RESOURCES = by_key(
         actions=[Action("top_up", "充值", [Input("amount", "金额（元）", "yuan"), Input("on", "日期", "date")],
                         lambda s, c, v: fuel.top_up_card(s, card=c, amount_fen=v["amount"], on=v["on"], key=v["key"],
                                                          operator_id=current_user.operator.id), keyed=True),
-                 Action("spend", "加油", [Input("station", "定点加油站", "ref", model=fuel.FuelStation,
+                 Action("spend", "加油", [Input("station", "定点加油站", "ref", model=FuelStation,
                                                show=lambda st: st.name), Input("amount", "金额（元）", "yuan"),
                                          Input("on", "日期", "date")],
                         lambda s, c, v: fuel.spend_card(s, card=c, station=v["station"], amount_fen=v["amount"],
@@ -188,7 +189,7 @@ MODULE = Module("vehicles", "公务用车", RESOURCES, by_key(
                lambda s, v: vehicle_accounting(s, v["start"], v["end"]), defaults=_months,
                export=lambda report: notice_workbook(report, "区机关事务服务中心")),
     ReportSpec("fuel_statement", "加油卡账户明细（一车一账）", [
-        Input("card", "加油卡", "ref", model=fuel.FuelCard, show=lambda c: f"{c.vehicle.plate} {c.card_no}")],
+        Input("card", "加油卡", "ref", model=FuelCard, show=lambda c: f"{c.vehicle.plate} {c.card_no}")],
         _statement),
     ReportSpec("summary", "公务用车年度数据", [Input("year", "年度", "int")], lambda s, v: figures_report(
         f"{v['year']}年公务用车数据", vehicle_summary(s, v["year"]), {

@@ -1,8 +1,13 @@
 """The JSON API at ``/api/v1`` for terminals and cashiers, with its OpenAPI 3 document."""
+from flask import g
 from flask_smorest import Api
 
-from canteen.api.errors import register_error_handlers
+from canteen.api import auth, cards, cashier, guest_tickets, people, shifts, subsidies, sync, taps
+from canteen.api.errors import http_error_response, register_error_handlers
+from canteen.api.lane import TapLane
 from canteen.api.schemas import Fen
+from canteen.extensions import db
+from canteen.services.blacklist_broker import init_publishing
 
 
 class CanteenApi(Api):
@@ -10,15 +15,11 @@ class CanteenApi(Api):
 
     def handle_http_exception(self, error):
         """JSON errors for the API; other paths keep Flask's own pages."""
-        from canteen.api.errors import http_error_response
-
         return http_error_response(error)
 
 
 def register_api(app) -> None:
     """Register every API blueprint and the OpenAPI document at ``/api/v1/openapi.json``."""
-    from canteen.api import auth, cards, cashier, people, shifts, subsidies, sync, taps
-
     app.config.setdefault("API_TITLE", "Canteen card and payment API")
     app.config.setdefault("API_VERSION", "v1")
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
@@ -31,21 +32,14 @@ def register_api(app) -> None:
     }}})
     api = CanteenApi(app)
     api.register_field(Fen, "integer", "int64")
-    for module in (auth, taps, cashier, cards, people, shifts, subsidies, sync):
+    for module in (auth, taps, cashier, cards, people, shifts, subsidies, sync, guest_tickets):
         api.register_blueprint(module.blp)
-    from canteen.api import guest_tickets
-
-    api.register_blueprint(guest_tickets.blp)
+    app.wsgi_app = TapLane(app, app.wsgi_app)
     register_error_handlers(app)
-    from canteen.extensions import db
-    from canteen.services.blacklist import init_publishing
-
     init_publishing(app, db.session)
 
     @app.before_request
     def _forget_callers():
         # g lives as long as the app context, which a test client shares between requests.
-        from flask import g
-
         g.pop("terminal", None)
         g.pop("operator", None)

@@ -1,5 +1,4 @@
 """Who is calling: terminals by their own key, operators by a signed token from ``/auth/login``."""
-import hashlib
 import hmac
 import threading
 import time
@@ -17,6 +16,7 @@ from canteen.api.schemas import LoginBody
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import Operator, Terminal, utcnow
+from canteen.rules.offline_seal import key_hash  # how a terminal key is stored
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Operator sign-in")
 
@@ -25,11 +25,6 @@ LAST_SEEN_EVERY = timedelta(seconds=60)
 #: How long a process trusts what it read of a terminal (taps and charges only): a terminal deactivated or
 #: given a new key is refused everywhere within this time.
 TERMINAL_CACHE_SECONDS = 10.0
-
-
-def key_hash(key: str) -> str:
-    """How a terminal key is stored."""
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -9,7 +9,7 @@ functions as the Flask route :func:`canteen.api.taps.tap` (the cached terminal c
 of :func:`canteen.api.writes.actor_for`, the late exactly-once write
 :func:`canteen.services.idempotency.book_late`, :func:`canteen.api.taps.tap_action`) and answers
 with the same JSON, status and headers. It books on one pooled connection without an ORM Session
-(:class:`canteen.services.ledger_fast.CoreSession`): the Session's own bookkeeping costs a tap more than
+(:class:`canteen.ledger.session.CoreSession`): the Session's own bookkeeping costs a tap more than
 the database does. On PostgreSQL that connection is in autocommit and the tap optimistic: one statement
 reads the card and wallets without a lock, one writes the entry if they are as read (else it keeps nothing
 and the route runs the tap on the locking path), so a tap is two round trips and holds no lock while
@@ -24,16 +24,54 @@ that depends on the ledger for the key).
 """
 import io
 import json
+import logging
 import os
+import threading
 import time
+from collections import Counter
 from http import HTTPStatus
 
 from flask import current_app, has_app_context
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from canteen.api.auth import cached_terminal
+from canteen.api.taps import announce_meal, tap_action
+from canteen.api.writes import actor_for, valid_key
 from canteen.db_setup import PING_IDLE_SECONDS
+from canteen.errors import DomainError
 from canteen.extensions import db
+from canteen.ledger.session import CoreSession
+from canteen.services.idempotency import book_late, fingerprint
 
 PATH = "/api/v1/taps"
+log = logging.getLogger(__name__)
+#: Taps the lane handed to the Flask route, by reason, since this process started (see :func:`fallbacks`).
+_FALLBACKS: Counter = Counter()
+_FALLBACKS_LOCK = threading.Lock()
+#: SQLSTATE of the optimistic write that found the wallets or the card changed since they were read.
+_CHANGED_SINCE_READ = "40001"
+
+
+def fallbacks() -> dict[str, int]:
+    """How many taps this process's lane handed to the route, by reason: ``refused`` (a refusal the route
+    answers), ``replayed`` (a key seen before), ``changed`` (the optimistic write found the wallets or card
+    changed since it read them) and ``error`` (anything else: logged with its traceback, a bug to look at)."""
+    with _FALLBACKS_LOCK:
+        return dict(_FALLBACKS)
+
+
+def _note_fallback(exc: Exception) -> None:
+    if isinstance(exc, DomainError):
+        reason = "refused"
+    elif isinstance(exc, IntegrityError):
+        reason = "replayed"
+    elif isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == _CHANGED_SINCE_READ:
+        reason = "changed"
+    else:
+        reason = "error"
+        log.error("tap lane: a tap failed and was handed to the Flask route", exc_info=exc)
+    with _FALLBACKS_LOCK:
+        _FALLBACKS[reason] += 1
 
 
 class TapLane:
@@ -60,12 +98,6 @@ class TapLane:
 
     def _serve(self, environ, raw: bytes):
         """The response for a tap the lane can answer, or None to leave it to the Flask route."""
-        from canteen.api.auth import cached_terminal
-        from canteen.api.taps import announce_meal, tap_action
-        from canteen.api.writes import actor_for, valid_key
-        from canteen.services.idempotency import book_late, fingerprint
-        from canteen.services.ledger_fast import CoreSession
-
         if not (environ.get("CONTENT_TYPE") or "").startswith("application/json") or "HTTP_AUTHORIZATION" in environ:
             return None
         code, key = environ.get("HTTP_X_TERMINAL_ID"), environ.get("HTTP_X_TERMINAL_KEY")
@@ -92,11 +124,12 @@ class TapLane:
                 actor = actor_for(header, terminal, None)
                 status, result = book_late(session, actor.key, fingerprint("tap", body),
                                            lambda: tap_action(body, session)(actor))
-            except Exception:  # a refusal, a retried key, an error: the route answers it, from scratch
+            except Exception as exc:  # a refusal, a retried key, an error: the route answers it, from scratch
+                _note_fallback(exc)
                 try:
                     session.rollback()
                 except Exception:  # a dead connection: the route will meet it too and say so
-                    pass
+                    log.warning("tap lane: rollback failed, the connection is dropped", exc_info=True)
                 if conn is not None:
                     self._done(conn, keep=False)
                 return None

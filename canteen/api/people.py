@@ -9,10 +9,10 @@ from canteen.api.serialize import balances, card_dict, entry_dict, person_dict
 from canteen.api.writes import KEY_PARAMETER, rules, write
 from canteen.errors import DomainError
 from canteen.extensions import db
-from canteen.models import Card, Department, DinerCategory, JournalEntry, Person
+from canteen.models import Card, Department, DinerCategory, Person
+from canteen.reports.person_ledger import person_entries
 from canteen.services.cancel import cancel_card, cancel_quote
 from canteen.services.common import require_operator
-from canteen.services.ledger import person_accounts
 from canteen.services.people import create_person, get_person
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1", description="People and their accounts")
@@ -71,20 +71,9 @@ def statement(args, person_id):
     """Every entry touching the person in the range, with the balances now."""
     current_operator()
     person = get_person(db.session, person_id)
-    query = select(JournalEntry).where(JournalEntry.person_id == person.id)
-    if args.get("date_from"):
-        query = query.where(JournalEntry.business_date >= args["date_from"])
-    if args.get("date_to"):
-        query = query.where(JournalEntry.business_date <= args["date_to"])
-    rows = db.session.scalars(query.order_by(JournalEntry.id.desc()).limit(args["limit"])).all()
-    wallet_ids = {a: k for k, a in _wallet_ids(person.id).items()}
-    return jsonify(person=person_dict(person), balances=balances(db.session, person), entries=[
-        dict(entry_dict(e), legs={wallet_ids[p.account_id]: p.amount for p in e.postings
-                                  if p.account_id in wallet_ids}) for e in rows])
-
-
-def _wallet_ids(person_id: int) -> dict[str, int]:
-    return {k: a.id for k, a in person_accounts(db.session, person_id, lock=False).items()}
+    lines = person_entries(db.session, person.id, args.get("date_from"), args.get("date_to"), limit=args["limit"])
+    return jsonify(person=person_dict(person), balances=balances(db.session, person),
+                   entries=[dict(entry_dict(line.entry), legs=line.legs) for line in lines])
 
 
 @blp.get("/people/<int:person_id>/cancel-quote")

@@ -2,9 +2,9 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from canteen.ledger.accounts import person_accounts
 from canteen.models import Account, Card, JournalEntry, Person
 from canteen.models.ledger import RECEIVABLE_PREFIX
-from canteen.services.ledger import person_accounts
 
 
 def person_dict(person: Person) -> dict:

@@ -12,7 +12,8 @@ from canteen.api.writes import KEY_PARAMETER, rules
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import OfflineException, Person, Terminal, utcnow
-from canteen.services.blacklist import blacklist_version, build_snapshot, changes_since
+from canteen.services.blacklist import blacklist_version, changes_since
+from canteen.services.offline_snapshot import build_snapshot
 from canteen.services.offline import MAX_BATCH, replay_offline_charges
 from canteen.services.offline_debt import outstanding
 from canteen.services.terminal_state import report_state

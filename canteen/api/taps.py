@@ -78,13 +78,6 @@ def announce_meal() -> None:
     publish(current_app, LIVE_CHANNEL, "meal")
 
 
-@blp.record_once
-def _install_lane(state) -> None:
-    from canteen.api.lane import TapLane
-
-    state.app.wsgi_app = TapLane(state.app, state.app.wsgi_app)
-
-
 @blp.get("/cards/<uid>")
 @blp.doc(summary="Balance look-up by card UID", security=TERMINAL)
 def card_lookup(uid):

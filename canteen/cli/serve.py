@@ -3,20 +3,22 @@ import os
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 from gunicorn.app.base import BaseApplication
 
 from canteen.cli.companions import start_demo_companions, stop
 from canteen.cli.refusals import database_errors
 from canteen.cli.setup import init_database
+from canteen.demo import seed_demo
 from canteen.extensions import db
+from canteen.stream_slots import StreamSlots
 
 
 class _Gunicorn(BaseApplication):
     """Run the app factory under gunicorn from our own command, with our options."""
 
-    def __init__(self, options: dict, stream_threads: int = 0):
-        self.options, self.stream_threads = options, stream_threads
+    def __init__(self, factory, options: dict, stream_threads: int = 0):
+        self.factory, self.options, self.stream_threads = factory, options, stream_threads
         super().__init__()
 
     def load_config(self):
@@ -24,10 +26,7 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from canteen import create_app
-        from canteen.stream_slots import StreamSlots
-
-        app = create_app()
+        app = self.factory()
         app.wsgi_app = StreamSlots(app.wsgi_app, self.stream_threads)
         return app
 
@@ -35,9 +34,14 @@ class _Gunicorn(BaseApplication):
 def run_gunicorn(host: str, port: int, workers: int, threads: int, stream_threads: int = 0) -> None:
     """Serve on host:port; each worker builds its own app (and its own connection pool) and runs `threads`
     threads for requests plus `stream_threads` for event streams (see `canteen.stream_slots`)."""
-    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "threads": threads + stream_threads,
+    _Gunicorn(_factory(), {"bind": f"{host}:{port}", "workers": workers, "threads": threads + stream_threads,
                "worker_class": "gthread", "accesslog": "-" if os.environ.get("CANTEEN_ACCESS_LOG") else None,
                "timeout": 30, "graceful_timeout": 5}, stream_threads).run()
+
+
+def _factory():
+    """The app factory this command was started with (the CLI's ``create_app``): each worker builds its own app."""
+    return click.get_current_context().ensure_object(ScriptInfo).create_app
 
 
 def _sqlite() -> bool:
@@ -72,8 +76,6 @@ def serve(host, port, workers, threads, stream_threads):
 @click.option("--no-serve", is_flag=True, help="Only create the demo data")
 def demo(host, port, people, days, no_serve):
     """Create the database with demo data (first run only), then serve it."""
-    from canteen.demo import seed_demo
-
     with database_errors("create the demo database"):
         init_database()
         summary = seed_demo(db.session, people=people, days=days)

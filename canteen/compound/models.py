@@ -11,7 +11,7 @@ from canteen.compound.offices.models import (
 from canteen.compound.property.models import EntryRecord, ParkingUse, ParkingWindow, Patrol, RepairOrder
 from canteen.compound.rectification.models import RectFinding, RectMeasure, RectProblem, RectRound, RectSuggestion
 from canteen.compound.settings import CompoundSetting
-from canteen.compound.vehicles.fuel import FuelCard, FuelStation
+from canteen.compound.vehicles.fuel_models import FuelCard, FuelStation
 from canteen.compound.vehicles.models import (
     ChargingPile,
     DispatchSlip,

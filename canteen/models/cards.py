@@ -6,8 +6,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from canteen.models.base import Base, Fen, Id, UTCDateTime, utcnow
 from canteen.models.people import Person
+from canteen.rules.cards import CardState
 
-CARD_STATES = ("active", "lost", "replaced", "cancelled")
+#: The states a card may be in (:class:`canteen.rules.cards.CardState`, which also says how they change).
+CARD_STATES = tuple(CardState)
 
 
 class Card(Base):
@@ -39,7 +41,7 @@ class Card(Base):
     #: Number printed on the card (卡面号).
     printed_no: Mapped[str | None] = mapped_column(String(32))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    state: Mapped[str] = mapped_column(String(16), default="active")
+    state: Mapped[str] = mapped_column(String(16), default=CardState.ACTIVE)
     #: Deposit (押金) paid for this card, in fen; held in the person's deposit account.
     deposit: Mapped[int] = mapped_column(Fen, default=0)
     issued_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,6 +14,8 @@ from canteen.models.base import Base, Fen, Id, UTCDateTime, utcnow
 
 #: Accounts that belong to a person; they may never go below zero.
 PERSON_KINDS = ("cash", "subsidy", "deposit")
+#: Accounts that may never go below zero: a person's, and a vehicle's fuel card (the CHECK below says the same).
+NO_OVERDRAFT_KINDS = (*PERSON_KINDS, "fuel_card")
 #: Code prefix of a person's receivable (应收, a ``clearing`` account ``receivable:<person id>``): what offline
 #: meals cost beyond the wallets; zero or negative, repaid first by the next top-up. Counted in money held.
 RECEIVABLE_PREFIX = "receivable:"
@@ -22,10 +24,6 @@ SYSTEM_KINDS = ("drawer", "clearing", "meal_revenue", "refunds", "fee_revenue", 
 #: Accounts whose natural balance is a credit (shown as is); the rest are shown negated.
 CREDIT_NORMAL = ("cash", "subsidy", "deposit", "meal_revenue", "fee_revenue")
 
-ENTRY_KINDS = (
-    "card_issue", "top_up", "meal", "refund", "card_fee", "cancel",
-    "subsidy", "subsidy_expiry", "guest_meal",
-)
 METHODS = ("cash", "wechat", "alipay", "bank", "wallet", "fund")
 
 

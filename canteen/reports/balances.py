@@ -14,6 +14,7 @@ from canteen.errors import DomainError
 from canteen.models import Account, Department, DinerCategory, JournalEntry, Person, Posting, PostingTally
 from canteen.models.ledger import PERSON_KINDS
 from canteen.reports.base import KIND_LABELS, Column, Filters, Report, by_person, names
+from canteen.reports.person_ledger import balance_before, person_entries
 from canteen.reports.tallies import DIRECT, Cut, consistent, grain_for
 
 WALLETS = {"cash": "现金余额", "subsidy": "补贴余额", "deposit": "押金"}
@@ -159,23 +160,12 @@ def statement(session: Session, filters: Filters) -> Report:
     person = session.get(Person, filters.person_id) if filters.person_id is not None else None
     if person is None:
         raise DomainError("person_not_found")
-    accounts = {a.id: a.kind for a in session.scalars(select(Account).where(Account.person_id == person.id))}
-    opening = int(session.scalar(
-        select(func.coalesce(func.sum(Posting.amount), 0)).join(JournalEntry, JournalEntry.id == Posting.entry_id)
-        .where(Posting.account_id.in_(accounts), JournalEntry.business_date < filters.start)) or 0)
-    lines = session.execute(
-        select(JournalEntry.id, JournalEntry.business_date, JournalEntry.created_dt, JournalEntry.kind,
-               Posting.account_id, Posting.amount).join(Posting, Posting.entry_id == JournalEntry.id)
-        .where(Posting.account_id.in_(accounts), JournalEntry.business_date >= filters.start,
-               JournalEntry.business_date <= filters.end).order_by(JournalEntry.id, Posting.account_id)).all()
+    opening = balance_before(session, person.id, filters.start)
     rows, balance = [], opening
-    for line in lines:
-        if not rows or rows[-1]["entry"] != line.id:
-            rows.append({"entry": line.id, "date": line.business_date, "kind": KIND_LABELS[line.kind],
-                         **dict.fromkeys(WALLETS, 0)})
-        rows[-1][accounts[line.account_id]] += int(line.amount)
-        balance += int(line.amount)
-        rows[-1]["balance"] = balance
+    for line in person_entries(session, person.id, filters.start, filters.end, newest_first=False):
+        balance += line.moved
+        rows.append({"entry": line.entry.id, "date": line.entry.business_date, "kind": KIND_LABELS[line.entry.kind],
+                     **{k: line.legs.get(k, 0) for k in WALLETS}, "balance": balance})
     return Report(
         key="statement", title=f"个人对账单：{person.name}（{person.staff_no}）",
         columns=[Column("entry", "流水号", "int"), Column("date", "营业日", "date"), Column("kind", "业务"),

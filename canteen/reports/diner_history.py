@@ -5,8 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from canteen.models import Account, JournalEntry, MealPeriod, Posting, Terminal
+from canteen.models import JournalEntry, MealPeriod, Terminal
 from canteen.models.base import fen_sum
+from canteen.reports.person_ledger import person_entries
 
 #: Kinds a diner may filter their history by (ledger kinds, as the diner calls them).
 KINDS = ("meal", "refund", "top_up", "subsidy", "subsidy_expiry", "card_issue", "card_fee", "cancel")
@@ -15,7 +16,8 @@ HISTORY_LIMIT = 500
 
 @dataclass
 class Line:
-    """One entry on the diner's wallets: what it was and how it changed the cash and subsidy wallets."""
+    """One entry on the diner's accounts: what it was and how it changed the cash and subsidy wallets (and the
+    deposit)."""
 
     entry_id: int
     created_dt: datetime
@@ -26,32 +28,20 @@ class Line:
     meal_period: str | None
     terminal: str | None
     memo: str | None
+    deposit: int = 0
 
 
 def history(session: Session, person_id: int, start: date, end: date, kind: str | None = None,
             limit: int = HISTORY_LIMIT) -> list[Line]:
-    """The person's entries touching their cash or subsidy wallet between the dates, newest first."""
-    wallets = dict(session.execute(select(Account.id, Account.kind).where(
-        Account.person_id == person_id, Account.kind.in_(("cash", "subsidy")))).all())
-    if not wallets:
-        return []
-    query = (select(JournalEntry.id, JournalEntry.created_dt, JournalEntry.business_date, JournalEntry.kind,
-                    JournalEntry.memo, MealPeriod.name, Terminal.name)
-             .outerjoin(MealPeriod, MealPeriod.id == JournalEntry.meal_period_id)
-             .outerjoin(Terminal, Terminal.id == JournalEntry.terminal_id)
-             .where(JournalEntry.id.in_(select(Posting.entry_id).where(Posting.account_id.in_(list(wallets)))),
-                    JournalEntry.business_date >= start, JournalEntry.business_date <= end)
-             .order_by(JournalEntry.id.desc()).limit(limit))
-    if kind:
-        query = query.where(JournalEntry.kind == kind)
-    rows = session.execute(query).all()
-    legs: dict[int, dict[str, int]] = {}
-    for entry_id, account_id, amount in session.execute(select(Posting.entry_id, Posting.account_id, Posting.amount)
-                                                        .where(Posting.entry_id.in_([r[0] for r in rows]),
-                                                               Posting.account_id.in_(list(wallets)))):
-        legs.setdefault(entry_id, {})[wallets[account_id]] = int(amount)
-    return [Line(r[0], r[1], r[2], r[3], legs.get(r[0], {}).get("cash", 0), legs.get(r[0], {}).get("subsidy", 0),
-                 r[5], r[6], r[4]) for r in rows]
+    """The person's ledger between the dates (:func:`canteen.reports.person_ledger.person_entries`: every entry
+    moving their money, subsidy batches and expiries included), newest first."""
+    lines = person_entries(session, person_id, start, end, kind=kind, limit=limit)
+    periods = dict(session.execute(select(MealPeriod.id, MealPeriod.name)).all()) if lines else {}
+    terminals = dict(session.execute(select(Terminal.id, Terminal.name).where(
+        Terminal.id.in_({line.entry.terminal_id for line in lines if line.entry.terminal_id}))).all()) if lines else {}
+    return [Line(e.id, e.created_dt, e.business_date, e.kind, line.legs.get("cash", 0), line.legs.get("subsidy", 0),
+                 periods.get(e.meal_period_id), terminals.get(e.terminal_id), e.memo, line.legs.get("deposit", 0))
+            for line in lines for e in (line.entry,)]
 
 
 def meal_spending(session: Session, person_id: int, start: date, end: date) -> int:

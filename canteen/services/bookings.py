@@ -28,10 +28,13 @@ from sqlalchemy.orm import Session
 
 from canteen.clock import business_date, local
 from canteen.errors import DomainError
+from canteen.ledger.accounts import system_account
+from canteen.ledger.booking import post_entry
 from canteen.models import Department, JournalEntry, MealPeriod, MealPrice, Person
 from canteen.models.bookings import BookingRule, DepartmentSecretary, MealBooking
-from canteen.services.common import Actor, Rules, split_meal
-from canteen.services.ledger import post_entry, system_account
+from canteen.reports.base import refunded_by_meal
+from canteen.rules.wallet_split import split_meal
+from canteen.services.common import Actor, Rules
 from canteen.services.people import lock_active_person
 
 DEFAULTS = {"required": False, "walk_in_allowed": True, "charge_no_shows": False, "cutoff_days_before": 1,
@@ -253,8 +256,6 @@ def eaten_meals(session: Session, start: date, end: date, person_ids=None) -> se
 
     A no-show charge has no terminal, so it never counts as having come.
     """
-    from canteen.reports.base import refunded_by_meal
-
     refunded = refunded_by_meal(since=start)
     query = (select(JournalEntry.person_id, JournalEntry.business_date, JournalEntry.meal_period_id)
              .outerjoin(refunded, refunded.c.meal_id == JournalEntry.id)

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from canteen.clock import business_date
 from canteen.errors import DomainError
+from canteen.ledger.accounts import person_accounts, system_account
+from canteen.ledger.booking import post_entry
 from canteen.models import Card, JournalEntry, Person
+from canteen.rules.cards import LIVE, CardState, change
 from canteen.services.cards import record_card_event
 from canteen.services.common import Actor, Rules, require_operator, require_shift
-from canteen.services.ledger import person_accounts, post_entry, system_account
 from canteen.services.offline_debt import owed, owed_account
 from canteen.services.people import lock_active_person
 
@@ -57,7 +59,7 @@ def cancel_card(session: Session, actor: Actor, rules: Rules, *, person: Person)
     person, wallets = lock_active_person(session, person.id)
     cash, deposit, subsidy = (wallets[k].balance for k in ("cash", "deposit", "subsidy"))
     cards = list(session.scalars(
-        select(Card).where(Card.person_id == person.id, Card.state.in_(("active", "lost")))))
+        select(Card).where(Card.person_id == person.id, Card.state.in_(LIVE))))
     if not cards and not (cash or deposit or subsidy):
         raise DomainError("nothing_to_pay")
     receivable = owed_account(session, person.id)
@@ -77,7 +79,7 @@ def cancel_card(session: Session, actor: Actor, rules: Rules, *, person: Person)
             card_id=cards[0].id if cards else None, **actor.refs,
         ).entry
     for card in cards:
-        card.state = "cancelled"
+        card.state = change(card.state, CardState.CANCELLED, card.uid)
         record_card_event(session, card, "cancelled", actor, entry)
     person.state = "cancelled"
     session.flush()

@@ -10,14 +10,18 @@ from sqlalchemy.orm import Session
 
 from canteen.clock import business_date
 from canteen.errors import DomainError
+from canteen.ledger.accounts import system_account
+from canteen.ledger.booking import post_entry
 from canteen.models import Card, CardEvent, JournalEntry, Person
+from canteen.rules.cards import CHOICE_RANK, LIVE, OTHER_RANK, CardState, change, require_usable
 from canteen.services.blacklist import note_card_change
 from canteen.services.common import Actor, Rules, check_amount, normalise_uid, require_operator
-from canteen.services.ledger import post_entry, system_account
 from canteen.services.people import lock_active_person
 from canteen.services.topup import money_in
 
-STATE_REFUSALS = {"lost": "card_lost", "replaced": "card_replaced", "cancelled": "card_cancelled"}
+#: How the cards one UID names are ordered, the card it means first (:data:`canteen.rules.cards.CHOICE_RANK`).
+CARD_CHOICE = (case(*((Card.state == state, rank) for state, rank in CHOICE_RANK.items()), else_=OTHER_RANK),
+               Card.id.desc())
 
 
 @dataclass
@@ -33,7 +37,7 @@ def find_card(session: Session, uid) -> Card:
     uid = normalise_uid(uid)
     card = session.scalar(
         select(Card).where(Card.uid == uid)
-        .order_by(case((Card.state == "active", 0), (Card.state == "lost", 1), else_=2), Card.id.desc())
+        .order_by(*CARD_CHOICE)
         .limit(1))
     if card is None:
         raise DomainError("unknown_card", uid)
@@ -43,13 +47,12 @@ def find_card(session: Session, uid) -> Card:
 def usable_card(session: Session, uid) -> Card:
     """A card that may pay: refused with the reason when lost, replaced or cancelled."""
     card = find_card(session, uid)
-    if card.state != "active":
-        raise DomainError(STATE_REFUSALS[card.state], card.uid)
+    require_usable(card.state, card.uid)
     return card
 
 
 def _ensure_uid_free(session: Session, uid: str) -> None:
-    live = session.scalar(select(Card.id).where(Card.uid == uid, Card.state.in_(("active", "lost"))))
+    live = session.scalar(select(Card.id).where(Card.uid == uid, Card.state.in_(LIVE)))
     if live is not None:
         raise DomainError("card_uid_in_use", uid)
 
@@ -86,7 +89,7 @@ def issue_card(
     _ensure_uid_free(session, uid)
     if session.scalar(select(Card.id).where(Card.person_id == person.id, Card.state.in_(("active", "lost")))):
         raise DomainError("person_has_card")
-    card = Card(uid=uid, printed_no=printed_no, person_id=person.id, state="active", deposit=deposit,
+    card = Card(uid=uid, printed_no=printed_no, person_id=person.id, state=CardState.ACTIVE, deposit=deposit,
                 issued_dt=actor.at)
     session.add(card)
     session.flush()
@@ -111,9 +114,8 @@ def report_loss(session: Session, actor: Actor, *, card: Card) -> CardResult:
     if actor.operator is not None:
         require_operator(actor, "cashier", "manager", "admin")
     _locked(session, card)
-    if card.state != "active":
-        raise DomainError(STATE_REFUSALS[card.state], card.uid)
-    card.state = "lost"
+    require_usable(card.state, card.uid)
+    card.state = change(card.state, CardState.LOST, card.uid)
     record_card_event(session, card, "lost", actor)
     session.flush()
     return CardResult(card)
@@ -123,9 +125,7 @@ def unfreeze(session: Session, actor: Actor, *, card: Card) -> CardResult:
     """Make a lost card usable again (解挂), e.g. when it turned up."""
     require_operator(actor, "cashier", "manager", "admin")
     _locked(session, card)
-    if card.state != "lost":
-        raise DomainError("card_not_lost" if card.state == "active" else STATE_REFUSALS[card.state], card.uid)
-    card.state = "active"
+    card.state = change(card.state, CardState.ACTIVE, card.uid)
     record_card_event(session, card, "unfrozen", actor)
     session.flush()
     return CardResult(card)
@@ -145,12 +145,10 @@ def reissue_card(
     fee = check_amount(fee, rules, allow_zero=True)
     wallets = _locked(session, card)
     person = card.person
-    if card.state not in ("active", "lost"):
-        raise DomainError(STATE_REFUSALS[card.state], card.uid)
+    card.state = change(card.state, CardState.REPLACED, card.uid)
     _ensure_uid_free(session, new_uid)
-    card.state = "replaced"
     session.flush()
-    new = Card(uid=new_uid, printed_no=printed_no, person_id=person.id, state="active", deposit=card.deposit,
+    new = Card(uid=new_uid, printed_no=printed_no, person_id=person.id, state=CardState.ACTIVE, deposit=card.deposit,
                issued_dt=actor.at, replaces_id=card.id)
     session.add(new)
     session.flush()

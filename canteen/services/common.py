@@ -66,14 +66,6 @@ def check_amount(value, rules: Rules, *, allow_zero: bool = False, limit: int | 
 _UID = re.compile(r"^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$")
 
 
-def split_meal(amount: int, subsidy: int, cash: int) -> tuple[int, int, int]:
-    """(from subsidy, from cash, short) for a meal of `amount`: the subsidy wallet pays first, then cash; `short`
-    is what neither covers (refused online, an offline overdraft when the meal was already served)."""
-    from_subsidy = min(max(subsidy, 0), amount)
-    from_cash = min(max(cash, 0), amount - from_subsidy)
-    return from_subsidy, from_cash, amount - from_subsidy - from_cash
-
-
 def normalise_uid(value) -> str:
     """A card UID as uppercase hex of 4, 7 or 10 bytes; random UIDs (08 ...) are refused."""
     if not isinstance(value, str):

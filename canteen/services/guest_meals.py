@@ -19,16 +19,12 @@ from sqlalchemy.orm import Session
 
 from canteen.clock import local
 from canteen.errors import DomainError
+from canteen.ledger.accounts import system_account
+from canteen.ledger.booking import post_entry
 from canteen.models import Account, Department, DinerCategory, JournalEntry, MealPeriod, MealPrice, Posting
 from canteen.models.base import fen_sum
-from canteen.models.guest_meals import (
-    DEPARTMENT_PREFIX,
-    GuestMealRequest,
-    GuestTicket,
-    GuestTicketRedemption,
-)
+from canteen.models.guest_meals import DEPARTMENT_PREFIX, GuestMealRequest, GuestTicket, GuestTicketRedemption
 from canteen.services.common import Actor, Rules, require_operator
-from canteen.services.ledger import post_entry, system_account
 from canteen.services.meals import meal_period_at
 
 #: Who may ask for guest meals on a department's behalf, and who may decide.

@@ -3,7 +3,7 @@
 The key's row is inserted at the start of the write's transaction, so a concurrent request
 with the same key waits on the unique index until the first commits, then replays its
 result. Meal charges use the late form (``late=True``): the record is written with the result,
-in the same statement as the journal entry (see :func:`canteen.services.ledger_fast.flush_pending`),
+in the same statement as the journal entry (see :func:`canteen.ledger.session.flush_pending`),
 so a tap writes it once and holds the chain head's lock no longer for it; a concurrent request
 with the same key waits on the holder's wallet lock instead, its own entry and record then hit
 the unique keys, and it replays the first result. (The fast lane's optimistic taps lock nothing
@@ -22,8 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from canteen.errors import DomainError
+from canteen.ledger.append import ANSWER_ENTRY_ID
+from canteen.ledger.session import DEFER, flush_pending
 from canteen.models import IdempotencyRecord, utcnow
-from canteen.services.ledger_fast import DEFER, fill_pending_id, flush_pending
 
 
 def fingerprint(operation: str, body) -> str:
@@ -85,11 +86,18 @@ def book_late(session, key: str, print_: str, action: Callable[[], tuple[int, di
     finally:
         session.info.pop(DEFER, None)
     written = flush_pending(session, {"key": key, "fingerprint": print_, "status_code": status,
-                                      "response": json.dumps(body, ensure_ascii=False), "created_dt": utcnow()})
+                                      "response": json.dumps(body, ensure_ascii=False), "created_dt": utcnow(),
+                                      "id_path": ANSWER_ENTRY_ID})
     session.commit()
-    if written is not None:  # the answer names the entry, numbered only as it was written
-        body = fill_pending_id(body, written.id)
+    if written is not None:  # the entry is numbered as it is written; the stored answer got its id the same way
+        _at(body, ANSWER_ENTRY_ID[:-1])[ANSWER_ENTRY_ID[-1]] = written.id
     return status, body
+
+
+def _at(answer: dict, path) -> dict:
+    for name in path:
+        answer = answer[name]
+    return answer
 
 
 def _run_late(session, key, print_, action, refusal) -> tuple[int, dict, bool]:

@@ -8,11 +8,12 @@ A tap is the canteen's hot path, so it reads and writes through Core statements 
 statement finds the card, its holder, their category and wallets and row-locks the wallets;
 the debit re-checks, in the database, that the card and its holder are still active (a loss or
 cancellation may have committed while we waited for the lock); the ledger then books the entry
-(:func:`canteen.services.ledger_fast.post_fast`). On the terminals' fast lane on PostgreSQL (an
-optimistic :class:`canteen.services.ledger_fast.CoreSession`) the statement locks nothing: the one
-that writes the entry moves the wallets only if their balances are still the ones read and the card
-is still active, or fails as a whole, and the tap is run again on the locking path. Since every meal
-changes a wallet both taps would use, two meals of one person cannot both pass a limit this way.
+(:func:`canteen.ledger.append.append`). On the terminals' fast lane on PostgreSQL (an optimistic
+:class:`canteen.ledger.session.CoreSession`) the statement locks nothing: the one that writes the entry
+moves the wallets only if their balances are still the ones read (both wallets: the split was decided on
+both, so a grant or top-up booked in between is noticed) and the card is still active, or fails as a whole,
+and the tap is run again on the locking path. Since every meal changes a wallet both taps would use, two
+meals of one person cannot both pass a limit this way.
 
 Meal periods and prices are cached per process and reloaded whenever the database's ``meal_config``
 counter (moved by triggers on every change, read in the card's statement) differs from the cached one.
@@ -20,25 +21,30 @@ counter (moved by triggers on every change, read in the card's statement) differ
 import threading
 import weakref
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import time
 from functools import cached_property
 
-from sqlalchemy import and_, bindparam, case, exists, select
+from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from canteen.clock import local
+from canteen.direct import Direct
 from canteen.errors import DomainError
+from canteen.ledger.accounts import system_account_id
+from canteen.ledger.append import EntryRow, Guard, append
+from canteen.ledger.entry import make_entry
+from canteen.ledger.session import CoreSession, flush_pending, is_optimistic
 from canteen.models import Account, Card, DinerCategory, JournalEntry, MealPeriod, MealPrice, Person
 from canteen.models.base import fen_sum
 from canteen.models.diner_accounts import DinerAccount
 from canteen.models.people import Department
 from canteen.models.versions import MEAL_CONFIG, ConfigVersion
+from canteen.rules.cards import CardState, require_usable
+from canteen.rules.meal_limits import Limits, Meal, limit_refusal, needs_meals
+from canteen.rules.wallet_split import split_meal
 from canteen.services.bookings import require_booking
-from canteen.services.cards import STATE_REFUSALS
-from canteen.services.common import Actor, Rules, check_amount, normalise_uid, require_operator, split_meal
-from canteen.services.direct import Direct
-from canteen.services.ledger import system_account_id
-from canteen.services.ledger_fast import CoreSession, EntryRow, Guard, flush_pending, is_optimistic, post_fast
+from canteen.services.cards import CARD_CHOICE
+from canteen.services.common import Actor, Rules, check_amount, normalise_uid, require_operator
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,11 @@ class Diner:
     per_day_amount: int | None
     #: The diner's low-balance reminder threshold (余额提醒, fen), if they set one.
     low_balance_fen: int | None = None
+
+    @property
+    def limits(self) -> Limits:
+        """Their category's meal limits."""
+        return Limits(self.per_meal_count, self.per_meal_amount, self.per_day_count, self.per_day_amount)
 
     def as_dict(self) -> dict:
         """The same shape as :func:`canteen.api.serialize.person_dict`."""
@@ -172,10 +183,9 @@ def meal_period_at(session: Session, rules: Rules, at) -> Period | None:
 
 # --------------------------------------------------------------------------------------------- the tap's reads
 
-_RANK = case((Card.state == "active", 0), (Card.state == "lost", 1), else_=2)
 #: The card a UID names (the live one if any, else the latest), as :func:`canteen.services.cards.find_card` picks it.
 _CHOSEN = (select(Card.id, Card.uid, Card.state, Card.person_id).where(Card.uid == bindparam("uid"))
-           .order_by(_RANK, Card.id.desc()).limit(1).subquery("chosen"))
+           .order_by(*CARD_CHOICE).limit(1).subquery("chosen"))
 #: The card, its holder, their department and category, the meal config version, and one row per wallet.
 _HOLDER_SELECT = (
     select(Account.id, Account.kind, Account.balance,
@@ -194,12 +204,12 @@ _HOLDER_SELECT = (
 )
 #: The same, the wallets row-locked in id order (the ledger's lock order) for the rest of the transaction.
 _HOLDER = Direct(_HOLDER_SELECT.with_for_update(of=Account.__table__))
-#: The same without a lock, for an optimistic session (see :class:`canteen.services.ledger_fast.CoreSession`).
+#: The same without a lock, for an optimistic session (see :class:`canteen.ledger.session.CoreSession`).
 _HOLDER_READ = Direct(_HOLDER_SELECT)
 _UNKNOWN = Direct(select(Card.id).where(Card.uid == bindparam("uid")).limit(1))
 #: Checked by the database in the debit, after the wallets' lock was granted.
 _STILL_ACTIVE = and_(
-    exists().where(Card.__table__.c.id == bindparam("g_card"), Card.__table__.c.state == "active"),
+    exists().where(Card.__table__.c.id == bindparam("g_card"), Card.__table__.c.state == CardState.ACTIVE),
     exists().where(Person.__table__.c.id == bindparam("g_person"), Person.__table__.c.state == "active"),
 )
 _STATES = Direct(select(Card.state, Person.state).join(Person, Person.id == Card.person_id)
@@ -241,39 +251,26 @@ def _holder(conn, uid: str, lock: bool = True) -> _Holder:
 def _still_active(session: Session, card_id: int, uid: str) -> None:
     """Raise the refusal for a card or holder that stopped being active (read fresh, after the lock)."""
     card_state, person_state = _STATES.first(session.connection(), {"card_id": card_id})
-    if card_state != "active":
-        raise DomainError(STATE_REFUSALS[card_state], uid)
+    require_usable(card_state, uid)
     if person_state != "active":
         raise DomainError("card_cancelled", uid)
 
 
-def _todays_meals(session: Session, person_id: int, day) -> list[tuple[int, int | None, object, int]]:
-    """(net amount, meal period, time, id) of the person's meals today; fully refunded ones left out."""
+def _todays_meals(session: Session, person_id: int, day) -> list[Meal]:
+    """The person's meals today, net of refunds; fully refunded ones left out."""
     rows = session.connection().execute(_TODAYS_MEALS, {"person_id": person_id, "day": day})
-    return [tuple(r) for r in rows if r[0] > 0]
-
-
-def _limits_apply(rules: Rules, diner: Diner, keyed: bool) -> bool:
-    """Whether any limit or the double-tap window can refuse this charge (else today's meals need no reading)."""
-    return ((not keyed and rules.double_tap_seconds > 0) or diner.per_meal_count is not None
-            or diner.per_meal_amount is not None or diner.per_day_count is not None
-            or diner.per_day_amount is not None)
+    return [Meal(period_id, at, net) for net, period_id, at, _ in rows if net > 0]
 
 
 def _check_limits(session, rules, actor, diner: Diner, period, price, day, keyed) -> None:
-    meals = _todays_meals(session, diner.id, day)
-    window = actor.at - timedelta(seconds=rules.double_tap_seconds)
-    if not keyed and rules.double_tap_seconds > 0 and any(created > window for _, _, created, _ in meals):
-        raise DomainError("repeated_tap")
-    this_meal = [amount for amount, pid, _, _ in meals if period is not None and pid == period.id]
-    if diner.per_meal_count is not None and len(this_meal) >= diner.per_meal_count:
-        raise DomainError("meal_limit_reached", f"{len(this_meal)}/{diner.per_meal_count}")
-    if diner.per_meal_amount is not None and sum(this_meal) + price > diner.per_meal_amount:
-        raise DomainError("meal_limit_reached")
-    if diner.per_day_count is not None and len(meals) >= diner.per_day_count:
-        raise DomainError("daily_limit_reached", f"{len(meals)}/{diner.per_day_count}")
-    if diner.per_day_amount is not None and sum(m[0] for m in meals) + price > diner.per_day_amount:
-        raise DomainError("daily_limit_reached")
+    """Refuse the meal if a limit or the double-tap window says so (:func:`canteen.rules.meal_limits.limit_refusal`)."""
+    if not needs_meals(diner.limits, rules.double_tap_seconds, keyed):
+        return
+    refused = limit_refusal(_todays_meals(session, diner.id, day), now=actor.at,
+                            period_id=period.id if period else None, price=price, limits=diner.limits,
+                            double_tap_seconds=rules.double_tap_seconds, keyed=keyed)
+    if refused:
+        raise DomainError(*refused)
 
 
 # --------------------------------------------------------------------------------------------- the charge
@@ -290,8 +287,7 @@ def charge_meal(session: Session, actor: Actor, rules: Rules, *, uid, amount=Non
     conn = session.connection()
     holder = _holder(conn, uid, lock=not is_optimistic(session))
     card_id, diner = holder.card_id, holder.diner
-    if holder.card_state != "active":
-        raise DomainError(STATE_REFUSALS[holder.card_state], holder.card_uid)
+    require_usable(holder.card_state, holder.card_uid)
     if diner.state != "active":
         raise DomainError("card_cancelled", holder.card_uid)
     # The wallets are locked now. A loss, reissue or cancellation may have committed while we waited
@@ -310,27 +306,23 @@ def charge_meal(session: Session, actor: Actor, rules: Rules, *, uid, amount=Non
         # ---- the meal period, the price (`amount`) and the diner (`diner`: id, category ...) are known here;
         #      checks that may refuse this meal go here (raise DomainError) ----
         require_booking(session, person_id=diner.id, period=None if keyed else period, day=day)  # 报餐 rules
-        if _limits_apply(rules, diner, keyed):
-            _check_limits(session, rules, actor, diner, period, amount, day, keyed)
+        _check_limits(session, rules, actor, diner, period, amount, day, keyed)
         (cash_id, cash), (subsidy_id, subsidy) = holder.wallets["cash"], holder.wallets["subsidy"]
         from_subsidy, from_cash, short = split_meal(amount, subsidy, cash)
         if short:
-            raise DomainError("insufficient_balance", f"{cash + subsidy}/{amount}")
+            raise DomainError("insufficient_balance", balance=cash + subsidy, price=amount)
     except DomainError:
         _still_active(session, card_id, holder.card_uid)
         raise
-    booked = post_fast(
-        session, kind="meal", amount=amount, method="wallet",
-        person_legs=[(subsidy_id, -from_subsidy), (cash_id, -from_cash)],
-        system_legs=[(system_account_id(session, "meal_revenue"), amount)],
-        guard=Guard(_STILL_ACTIVE, {"g_card": card_id, "g_person": diner.id},
-                    lambda s: _still_active(s, card_id, holder.card_uid)),
-        created_dt=actor.at, business_date=day, idempotency_key=actor.key, person_id=diner.id,
-        card_id=card_id, meal_period_id=period.id if period else None, conn=conn,
-        expected={subsidy_id: subsidy, cash_id: cash}, **actor.refs,
-    )
+    entry = make_entry(
+        "meal", amount, [(subsidy_id, -from_subsidy, True), (cash_id, -from_cash, True),
+                         (system_account_id(session, "meal_revenue"), amount, False)],
+        created_dt=actor.at, business_date=day, idempotency_key=actor.key, method="wallet", person_id=diner.id,
+        card_id=card_id, meal_period_id=period.id if period else None, read={subsidy_id: subsidy, cash_id: cash},
+        **actor.refs)
+    booked = append(session, entry, guard=Guard(_STILL_ACTIVE, {"g_card": card_id, "g_person": diner.id},
+                                                lambda s: _still_active(s, card_id, holder.card_uid)))
     return MealCharge(
-        session, booked.entry, diner, card_id, holder.card_uid, period, amount, from_subsidy, from_cash,
-        cash_left=booked.balances.get(cash_id, cash),
-        subsidy_left=booked.balances.get(subsidy_id, subsidy),
+        session, booked.row, diner, card_id, holder.card_uid, period, amount, from_subsidy, from_cash,
+        cash_left=booked.balances[cash_id], subsidy_left=booked.balances[subsidy_id],
     )

@@ -7,8 +7,6 @@ spent at another terminal) is booked in full because the meal was served: the wa
 they hold, the rest is debited to the person's receivable, and an :class:`OfflineException` says
 who, which card, how much and why.
 """
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from canteen.clock import business_date, local
 from canteen.errors import DomainError
+from canteen.ledger.accounts import person_accounts, system_account
+from canteen.ledger.booking import post_entry
 from canteen.models import (
     Account,
     Card,
@@ -31,10 +31,12 @@ from canteen.models import (
 )
 from canteen.models.ledger import RECEIVABLE_PREFIX
 from canteen.models.offline import OfflineException
-from canteen.services.cards import STATE_REFUSALS, find_card
-from canteen.services.common import Rules, check_amount, split_meal
+from canteen.rules.cards import refusal
+from canteen.rules.offline_seal import item_seal, sealed
+from canteen.rules.wallet_split import split_meal
+from canteen.services.cards import find_card
+from canteen.services.common import Rules, check_amount
 from canteen.services.idempotency import fingerprint
-from canteen.services.ledger import person_accounts, post_entry, system_account
 from canteen.services.offline_bulk import Pending, book_run
 from canteen.services.offline_gaps import in_resolved_gap, note_gap
 
@@ -60,19 +62,6 @@ class ItemResult:
         """The item's result as the sync API answers it."""
         return {"seq": self.seq, "status": self.status, "entry_id": self.entry_id, "code": self.code,
                 "flags": self.flags}
-
-
-def seal_key(key_hash: str) -> bytes:
-    """The HMAC key for a terminal's seals: the SHA-256 of its key, known to it and to the server."""
-    return key_hash.encode()
-
-
-def seal(key_hash: str, terminal_code: str, item: dict) -> str:
-    """The HMAC-SHA256 over an offline item's content (everything but the seal itself)."""
-    body = {"terminal": terminal_code, "seq": item["seq"], "uid": item["uid"], "amount": item["amount"],
-            "tapped_at": item["tapped_at"], "online_key": item.get("online_key")}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hmac.new(seal_key(key_hash), text.encode(), hashlib.sha256).hexdigest()
 
 
 def receivable_of(session: Session, person_id: int, *, create: bool) -> Account | None:
@@ -109,7 +98,7 @@ def replay_offline_charges(session: Session, terminal: Terminal, rules: Rules, i
 
     for item in items:
         seq = item["seq"]
-        if not hmac.compare_digest(seal(terminal.key_hash, terminal.code, item), str(item.get("mac", ""))):
+        if not sealed(item_seal(terminal.key_hash, terminal.code, item), item.get("mac")):
             slots.append(ItemResult(seq, "refused", code="offline_tampered"))
             break
         late = False
@@ -225,8 +214,8 @@ def _book(session, terminal, rules, item, amount, now, batch) -> ItemResult:
         return ItemResult(seq, "duplicate", charge.entry_id, flags=flags)
     wallets = person_accounts(session, card.person_id)
     state = session.scalar(select(Card.state).where(Card.id == card.id))
-    if state != "active":
-        flags.append(STATE_REFUSALS[state])
+    if refusal(state):
+        flags.append(refusal(state))
     if card.person.state != "active":
         flags.append("person_cancelled")
     cash, subsidy = wallets["cash"], wallets["subsidy"]

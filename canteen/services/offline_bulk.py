@@ -3,29 +3,29 @@
 A sync batch of a few hundred items is booked inside the sync's one transaction. The cards are read
 in one query, the holders' accounts row-locked in one (ordered by id, as every booking locks them),
 the split of each charge between subsidy, cash and the receivable worked out in order on the locked
-balances, each account then changed once by the run's net amount, and the entries chained, their
-postings and the offline charge rows inserted in multi-row statements. The ledger's rules hold as in
-:func:`canteen.services.ledger.post_entry`: lock order person accounts, then system accounts by id,
-then the chain head; the hash of each entry as ``entry_hash`` computes it; nothing read-modify-written
+balances, and the run's entries appended by the ledger's one writer in one go
+(:func:`canteen.ledger.append.append_many`: each account changed once by the run's net amount, the
+entries chained and written in multi-row statements), then the offline charge rows inserted. The
+ledger's rules hold as for any entry: the same checks (:func:`canteen.ledger.entry.make_entry`), lock
+order person accounts, then system accounts by id, then the chain head; nothing read-modify-written
 without the row lock held.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from canteen.clock import business_date
 from canteen.errors import DomainError
-from canteen.ledger_hash import entry_hash
-from canteen.models import Account, Card, JournalEntry, LedgerHead, OfflineCharge, Person, Posting
+from canteen.ledger.append import append_many
+from canteen.ledger.entry import Entry, make_entry
+from canteen.models import Account, Card, OfflineCharge, Person
 from canteen.models.ledger import RECEIVABLE_PREFIX
 from canteen.models.offline import OfflineException
-from canteen.services.cards import STATE_REFUSALS
-from canteen.services.common import normalise_uid, split_meal
-
-#: How find_card prefers among several cards with one UID: the live one, then a lost one, then the latest.
-_STATE_RANK = {"active": 0, "lost": 1}
+from canteen.rules.cards import choice_key, refusal
+from canteen.rules.wallet_split import split_meal
+from canteen.services.common import normalise_uid
 
 
 @dataclass
@@ -67,13 +67,12 @@ def book_run(session: Session, terminal, rules, revenue: Account, period_at, run
     receivables = _receivables(session, people)
     balances = {acc: bal for acc, (_, _, bal) in wallets.items()}
     by_person = {(pid, kind): acc for acc, (pid, kind, _) in wallets.items()}
-    deltas: dict[int, int] = {}
     for p in run:
         if p.status != "booked":
             continue
         card_state, person_state = states[p.card_id], states[("person", p.person_id)]
-        if card_state != "active":
-            p.flags.append(STATE_REFUSALS[card_state])
+        if refusal(card_state):
+            p.flags.append(refusal(card_state))
         if person_state != "active":
             p.flags.append("person_cancelled")
         subsidy, cash = by_person[(p.person_id, "subsidy")], by_person[(p.person_id, "cash")]
@@ -86,15 +85,22 @@ def book_run(session: Session, terminal, rules, revenue: Account, period_at, run
             legs[receivables[p.person_id]] = -p.overdraft
         p.legs = {acc: fen for acc, fen in legs.items() if fen}
         for acc, fen in p.legs.items():
-            deltas[acc] = deltas.get(acc, 0) + fen
             if acc in balances:
                 balances[acc] += fen
-    _apply(session, deltas, set(wallets))
-    session.expire(revenue, ["balance"])
-    _chain(session, terminal, rules, [p for p in run if p.status == "booked"], period_at)
+    booked = [p for p in run if p.status == "booked"]
+    rows = append_many(session, [_entry(p, terminal, rules, period_at, set(wallets)) for p in booked])
+    for p, row in zip(booked, rows):
+        p.entry_id = row.id
     _record(session, terminal, run, now)
-    for stale in [o for o in session.identity_map.values() if isinstance(o, (Account, LedgerHead))]:
-        session.expire(stale)  # changed behind the ORM's back: a post_entry later in this transaction re-reads
+
+
+def _entry(p: Pending, terminal, rules, period_at, wallets: set[int]) -> Entry:
+    period = period_at(p.at)
+    return make_entry("meal", p.amount, [(acc, fen, acc in wallets) for acc, fen in p.legs.items()],
+                      created_dt=p.at, business_date=business_date(p.at, rules.timezone),
+                      idempotency_key=f"t{terminal.id}:off:{p.item['seq']}", method="wallet", person_id=p.person_id,
+                      card_id=p.card_id, terminal_id=terminal.id, meal_period_id=period.id if period else None,
+                      memo=f"脱机 {terminal.code} #{p.item['seq']}")
 
 
 def _cards(session: Session, uids: set[str]) -> dict[str, tuple[int, int] | str]:
@@ -110,7 +116,7 @@ def _cards(session: Session, uids: set[str]) -> dict[str, tuple[int, int] | str]
     rows = session.execute(select(Card.uid, Card.id, Card.person_id, Card.state)
                            .where(Card.uid.in_(set(normal.values())))) if normal else []
     for uid, card_id, person_id, state in rows:
-        rank = (_STATE_RANK.get(state, 2), -card_id)
+        rank = choice_key(state, card_id)
         if uid not in best or rank < best[uid][0]:
             best[uid] = (rank, (card_id, person_id))
     for raw, uid in normal.items():
@@ -150,42 +156,6 @@ def _receivables(session: Session, people: list[int]) -> dict[int, int]:
 def _new_receivable(session: Session, person_id: int) -> int:
     return session.execute(insert(Account).values(kind="clearing", code=f"{RECEIVABLE_PREFIX}{person_id}",
                                                   balance=0).returning(Account.id)).scalar_one()
-
-
-def _apply(session: Session, deltas: dict[int, int], guarded: set[int]) -> None:
-    """Each account changed once by its net amount: people's accounts first, then the rest, each by id."""
-    order = sorted((acc for acc, fen in deltas.items() if fen), key=lambda acc: (acc not in guarded, acc))
-    if not order:
-        return
-    stmt = (update(Account.__table__).where(Account.__table__.c.id == bindparam("acc"))
-            .values(balance=Account.__table__.c.balance + bindparam("fen")))
-    session.execute(stmt, [{"acc": acc, "fen": deltas[acc]} for acc in order])
-
-
-def _chain(session: Session, terminal, rules, booked: list[Pending], period_at) -> None:
-    """Append the run's entries to the hash chain under the head's lock, then insert them and their postings."""
-    if not booked:
-        return
-    last_id, prev = session.execute(select(LedgerHead.last_id, LedgerHead.last_hash)
-                                    .where(LedgerHead.id == 1).with_for_update()).one()
-    entries, postings = [], []
-    for p in booked:
-        period = period_at(p.at)
-        last_id += 1
-        fields = {"id": last_id, "kind": "meal", "amount": p.amount, "method": "wallet", "created_dt": p.at,
-                  "business_date": business_date(p.at, rules.timezone), "person_id": p.person_id,
-                  "card_id": p.card_id, "terminal_id": terminal.id, "operator_id": None,
-                  "meal_period_id": period.id if period else None,
-                  "idempotency_key": f"t{terminal.id}:off:{p.item['seq']}",
-                  "memo": f"脱机 {terminal.code} #{p.item['seq']}"}
-        digest = entry_hash(prev, fields, list(p.legs.items()))
-        entries.append(dict(fields, prev_hash=prev, hash=digest))
-        postings.extend({"entry_id": last_id, "account_id": acc, "amount": fen} for acc, fen in sorted(p.legs.items()))
-        p.entry_id, prev = last_id, digest
-    session.execute(insert(JournalEntry.__table__), entries)
-    session.execute(insert(Posting.__table__), postings)
-    session.execute(update(LedgerHead.__table__).where(LedgerHead.__table__.c.id == 1)
-                    .values(last_id=last_id, last_hash=prev, prev_hash=entries[-1]["prev_hash"]))
 
 
 def _record(session: Session, terminal, run: list[Pending], now: datetime) -> None:

@@ -3,9 +3,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from canteen.errors import DomainError
+from canteen.ledger.accounts import person_accounts
 from canteen.models import Account, Department, DinerCategory, Person
 from canteen.models.ledger import PERSON_KINDS
-from canteen.services.ledger import person_accounts
 
 
 def create_person(

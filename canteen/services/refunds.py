@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from canteen.clock import business_date
 from canteen.errors import DomainError
+from canteen.ledger.accounts import system_account
+from canteen.ledger.booking import post_entry
 from canteen.models import Account, JournalEntry, Posting, RefundRequest
 from canteen.models.base import fen_sum
 from canteen.services.common import Actor, Rules, check_amount, require_operator
-from canteen.services.ledger import post_entry, system_account
 from canteen.services.offline_debt import owed, owed_account, receivable_left, refund_split
 from canteen.services.people import lock_active_person
 

@@ -4,10 +4,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from canteen.errors import DomainError
+from canteen.ledger.accounts import system_account
 from canteen.models import Account, JournalEntry, Posting, Shift
 from canteen.models.base import fen_sum
 from canteen.services.common import MAX_CASH_COUNT_FEN, Actor, Rules, check_amount, open_shift_of, require_operator
-from canteen.services.ledger import system_account
 
 
 def open_shift(session: Session, actor: Actor, rules: Rules, *, opening_float=0) -> Shift:

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from canteen.clock import business_date
 from canteen.errors import DomainError
+from canteen.ledger.accounts import system_account
+from canteen.ledger.booking import Booked, post_entry
 from canteen.models import Account, JournalEntry, Person, Posting, SubsidyBatch
 from canteen.models.base import fen_sum
 from canteen.services.common import Actor, Rules, check_amount, require_operator
-from canteen.services.ledger import Booked, post_entry, system_account
 
 
 def _ids(values) -> list[int]:

@@ -6,10 +6,11 @@ from sqlalchemy.orm import Session
 
 from canteen.clock import business_date
 from canteen.errors import DomainError
+from canteen.ledger.accounts import system_account
+from canteen.ledger.booking import Booked, post_entry
 from canteen.models import Account, Person
 from canteen.models.ledger import RECEIVABLE_PREFIX
 from canteen.services.common import Actor, Rules, check_amount, open_shift_of, require_operator, require_shift
-from canteen.services.ledger import Booked, post_entry, system_account
 from canteen.services.people import lock_active_person
 
 TOP_UP_METHODS = ("cash", "wechat", "alipay", "bank")

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from canteen.ledger_hash import GENESIS, HASHED_FIELDS, entry_hash
+from canteen.ledger.chain import GENESIS, HASHED_FIELDS, entry_hash
 from canteen.models import Account, JournalEntry, LedgerHead, Posting
 from canteen.models.base import fen_sum
 from canteen.models.ledger import PERSON_KINDS, RECEIVABLE_PREFIX

@@ -8,7 +8,7 @@ Create Date: 2026-11-28 09:01:00
 from alembic import op
 import sqlalchemy as sa
 
-from canteen.ledger_hash import GENESIS
+from canteen.ledger.chain import GENESIS
 
 # revision identifiers, used by Alembic.
 revision = '7a1e0c3f9b20'

@@ -8,7 +8,7 @@ Create Date: 2026-11-28 09:30:00
 import sqlalchemy as sa
 from alembic import op
 
-from canteen.ledger_hash import GENESIS
+from canteen.ledger.chain import GENESIS
 from canteen.models.base import UTCDateTime
 
 # revision identifiers, used by Alembic.

@@ -14,7 +14,8 @@ from canteen.reports import Filters
 from canteen.reports.rollup import rollup, rollup_step
 from canteen.reports.tallies import DIRECT, read_cut
 from canteen.services.meals import charge_meal
-from canteen.services.offline import replay_offline_charges, seal
+from canteen.rules.offline_seal import item_seal as seal
+from canteen.services.offline import replay_offline_charges
 from canteen.services.refunds import refund
 from canteen.services.topup import top_up
 from tests.admin.dataset import DAYS, _meal_of, at

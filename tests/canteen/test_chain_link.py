@@ -7,12 +7,13 @@ import uuid
 from sqlalchemy import select, update
 
 from canteen.api.taps import charge_dict
-from canteen.models.base import utcnow
-from canteen.ledger_hash import entry_hash
+from canteen.ledger.accounts import person_accounts, system_account_id
+from canteen.ledger.append import append
+from canteen.ledger.chain import entry_hash
+from canteen.ledger.entry import make_entry
 from canteen.models import IdempotencyRecord, JournalEntry, LedgerHead, Posting
+from canteen.models.base import utcnow
 from canteen.services.idempotency import book_late
-from canteen.services.ledger import person_accounts, system_account_id
-from canteen.services.ledger_fast import PENDING_ID, fill_pending_id, post_fast
 from canteen.services.meals import charge_meal
 from canteen.services.verify import verify_ledger
 
@@ -30,7 +31,7 @@ def test_a_tap_booked_late_names_its_entry_in_the_live_and_the_stored_answer(wor
     entry = _last_entry(session)
     stored = session.get(IdempotencyRecord, actor.key)
     assert status == 200 and body["entry"]["id"] == entry.id and entry.person_id == person.id
-    assert json.loads(stored.response) == body and str(PENDING_ID) not in stored.response
+    assert json.loads(stored.response) == body
     head = session.get(LedgerHead, 1)
     assert (head.last_id, head.last_hash, head.prev_hash) == (entry.id, entry.hash, entry.prev_hash)
     assert verify_ledger(session).ok
@@ -42,15 +43,16 @@ def test_the_database_hashes_an_entry_as_the_ledger_does(world):
     cash = person_accounts(session, person.id)["cash"].id
     revenue = system_account_id(session, "meal_revenue")
     now = utcnow()
-    booked = post_fast(session, kind="meal", amount=300, method="wallet", person_legs=[(cash, -300)],
-                       system_legs=[(revenue, 300)], created_dt=now, business_date=now.date(),
-                       idempotency_key=uuid.uuid4().hex, person_id=person.id, memo="脱机补录 «測試» \"id\":0,")
+    booked = append(session, make_entry(
+        "meal", 300, [(cash, -300, True), (revenue, 300, False)], method="wallet", created_dt=now,
+        business_date=now.date(), idempotency_key=uuid.uuid4().hex, person_id=person.id,
+        memo="脱机补录 «測試» \"id\":0,"))
     session.commit()
     entry = _last_entry(session)
     legs = list(session.execute(select(Posting.account_id, Posting.amount).where(Posting.entry_id == entry.id)))
     fields = {name: getattr(entry, name) for name in ("id", "kind", "amount", "method", "created_dt", "business_date",
                                                       "person_id", "idempotency_key", "memo")}
-    assert booked.entry.id == entry.id and booked.entry.hash == entry.hash and booked.balances == {cash: 4700}
+    assert booked.row.id == entry.id and booked.row.hash == entry.hash and booked.balances == {cash: 4700}
     assert entry.hash == entry_hash(entry.prev_hash, fields, legs)
     assert verify_ledger(session).ok
 
@@ -64,8 +66,3 @@ def test_verify_notices_a_chain_head_that_names_another_predecessor(world):
     world.session.commit()
     proof = verify_ledger(world.session)
     assert not proof.ok and any("ledger head" in problem for problem in proof.problems)
-
-
-def test_a_pending_id_is_filled_wherever_the_answer_holds_it():
-    answer = {"entry": {"id": PENDING_ID, "amount": 700}, "lines": [PENDING_ID, 3, "x"], "ok": True}
-    assert fill_pending_id(answer, 42) == {"entry": {"id": 42, "amount": 700}, "lines": [42, 3, "x"], "ok": True}

@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 
 from canteen.api import lane
 from canteen.extensions import db
+from canteen.ledger.accounts import person_accounts, system_account_id
+from canteen.ledger.append import append
+from canteen.ledger.entry import make_entry
+from canteen.ledger.session import DEFER, CoreSession, flush_pending
 from canteen.models import Account, Card, JournalEntry, LedgerHead
 from canteen.models.base import utcnow
 from canteen.services import meals
 from canteen.services.cards import report_loss
-from canteen.services.ledger import person_accounts, system_account_id
-from canteen.services.ledger_fast import DEFER, CoreSession, flush_pending, post_fast
 from canteen.services.meals import charge_meal
 from canteen.services.verify import verify_ledger
 from tests.canteen.lane_taps import diner_at_terminal, lane_tap, meal_count, terminal_headers
@@ -92,10 +94,10 @@ def test_the_write_keeps_nothing_when_one_of_its_wallets_changed(app, world):
         # The first wallet as read (its update applies), the second read wrong (its update changes nothing);
         # the one holding the 50 yuan pays 3 yuan, the other gets 1.
         fen = {acc: -300 if balance else 100 for acc, balance in (first, second)}
-        post_fast(session, kind="adjustment", amount=100, person_legs=list(fen.items()),
-                  system_legs=[(revenue, 200)], created_dt=now, business_date=now.date(),
-                  idempotency_key=uuid.uuid4().hex, person_id=person.id,
-                  expected={first[0]: first[1], second[0]: second[1] + 1})
+        append(session, make_entry(
+            "meal", 200, [*((acc, f, True) for acc, f in fen.items()), (revenue, 200, False)], created_dt=now,
+            business_date=now.date(), idempotency_key=uuid.uuid4().hex, person_id=person.id,
+            read={first[0]: first[1], second[0]: second[1] + 1}))
         with pytest.raises(DBAPIError) as failed:
             flush_pending(session)
         assert failed.value.orig.sqlstate == "40001"
@@ -118,13 +120,16 @@ def test_an_optimistic_session_books_nothing_but_a_deferred_entry_of_balances_re
     with db.engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT")
         session = CoreSession(conn, optimistic=True)
-        entry = dict(kind="meal", amount=700, person_legs=[(cash_id, -700)], system_legs=[(revenue, 700)],
-                     created_dt=now, business_date=now.date(), person_id=person.id)
+        def entry(**read):
+            return make_entry("meal", 700, [(cash_id, -700, True), (revenue, 700, False)], created_dt=now,
+                              business_date=now.date(), person_id=person.id, idempotency_key=uuid.uuid4().hex,
+                              **read)
+
         with pytest.raises(RuntimeError):  # not deferred: its statements would commit one by one
-            post_fast(session, idempotency_key=uuid.uuid4().hex, expected={cash_id: balance}, **entry)
+            append(session, entry(read={cash_id: balance}))
         session.info[DEFER] = True
         with pytest.raises(RuntimeError):  # no balances read: nothing to check the write against
-            post_fast(session, idempotency_key=uuid.uuid4().hex, **entry)
+            append(session, entry())
     assert _cash_of(cash_id) == balance
 
 

@@ -10,7 +10,9 @@ from canteen.api import auth
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import Account, Card, JournalEntry, MealPrice, Posting, Terminal
-from canteen.services import direct, ledger_fast, meals
+from canteen import direct
+from canteen.ledger import session as ledger_session
+from canteen.services import meals
 from canteen.services.meals import charge_meal
 from canteen.services.verify import verify_ledger
 
@@ -185,19 +187,19 @@ def test_a_deferred_entry_is_written_by_the_commit_and_dropped_by_a_rollback(wor
     person, card = world.diner(cash=5000)
     session = world.session
     before = _counts(session)
-    session.info[ledger_fast.DEFER] = True
+    session.info[ledger_session.DEFER] = True
     try:
         charge_meal(session, world.actor(), world.rules, uid=card.uid)
     finally:
-        session.info.pop(ledger_fast.DEFER)
-    assert ledger_fast.PENDING in session.info
+        session.info.pop(ledger_session.DEFER)
+    assert ledger_session.PENDING in session.info
     session.rollback()
-    assert ledger_fast.PENDING not in session.info and _counts(session) == before
-    session.info[ledger_fast.DEFER] = True
+    assert ledger_session.PENDING not in session.info and _counts(session) == before
+    session.info[ledger_session.DEFER] = True
     try:
         charge_meal(session, world.actor(), world.rules, uid=card.uid)
     finally:
-        session.info.pop(ledger_fast.DEFER)
+        session.info.pop(ledger_session.DEFER)
     session.commit()
     assert _counts(session) == (before[0] + 1, before[1] + 2)
     assert verify_ledger(session).ok

@@ -7,15 +7,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from canteen.compound.vehicles.fuel import (
-    FuelCard,
-    add_station,
-    card_balance,
-    card_statement,
-    open_card,
-    spend_card,
-    top_up_card,
-)
+from canteen.compound.vehicles.fuel import add_station, card_balance, card_statement, open_card, spend_card, top_up_card
+from canteen.compound.vehicles.fuel_models import FuelCard, FuelStation
 from canteen.compound.vehicles.reports import vehicle_accounting
 from canteen.compound.vehicles.services import add_cost, register_vehicle
 from canteen.errors import DomainError
@@ -107,7 +100,6 @@ def test_concurrent_spends_never_overdraw_a_card(app):
     station_id = add_station(s, name="并发站").id
     top_up_card(s, card=s.get(FuelCard, card_id), amount_fen=10_000, on=date(2026, 3, 1), key="topup-0006")
     s.commit()
-    from canteen.compound.vehicles.fuel import FuelStation
 
     outcomes = [""] * 5
     barrier = threading.Barrier(5)

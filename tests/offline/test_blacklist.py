@@ -40,7 +40,7 @@ def test_a_lost_card_is_refused_by_an_online_terminal_within_5_seconds(canteen, 
 def test_the_blacklist_is_pushed_through_redis(database_url, redis_url, tmp_path):
     """Two server processes' worth of apps share Redis: a loss on one reaches the other's event stream."""
     from canteen.live import redis_client
-    from canteen.services.blacklist import Broker
+    from canteen.services.blacklist_broker import Broker
 
     config = {"DATABASE_URL": database_url, "SECRET_KEY": "t", "TESTING": True, "REDIS_URL": redis_url}
     other = create_app(config)

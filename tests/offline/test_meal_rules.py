@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from canteen.services.blacklist import snapshot_hash
+from canteen.rules.offline_seal import snapshot_seal as snapshot_hash
 from pos.offline.charging import OfflineCharger, OfflineRefused
 from pos.offline.config import OfflineSettings
 from pos.offline.outbox import Outbox

@@ -4,51 +4,25 @@ Each vehicle has at most one fuel card, and each card is an account of the cante
 ledger (kind ``fuel_card``, code ``fuel_card:<vehicle id>``). A top-up moves money from the fuel
 fund (``fuel_fund``) onto the card; a spend moves it from the card to a designated station's
 account (``fuel_station:<id>``). Both are journal entries booked through
-:func:`canteen.services.ledger.post_entry`, with an idempotency key, so a retried request books
+:func:`canteen.ledger.booking.post_entry`, with an idempotency key, so a retried request books
 once. A card never goes below zero: its account row is locked and checked before the spend, and a
 CHECK constraint on the account table refuses it too.
 """
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from canteen.compound.common import quantity, text
+from canteen.compound.vehicles.fuel_models import FuelCard, FuelStation
 from canteen.compound.vehicles.models import Vehicle
 from canteen.errors import DomainError
+from canteen.ledger.accounts import system_account
+from canteen.ledger.booking import post_entry
 from canteen.models import Account, JournalEntry, Posting, utcnow
-from canteen.models.base import Base, Id
 
 FUND = "fuel_fund"
-
-
-class FuelStation(Base):
-    """A designated filling (or charging) station (定点加油站) and its ledger account."""
-
-    __tablename__ = "fuel_station"
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    address: Mapped[str | None] = mapped_column(String(200))
-    #: Only designated stations may be paid with a fuel card.
-    designated: Mapped[bool] = mapped_column(Boolean, default=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), unique=True)
-
-
-class FuelCard(Base):
-    """A vehicle's fuel card (加油卡); the unique vehicle id makes it one card per vehicle."""
-
-    __tablename__ = "fuel_card"
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    vehicle_id: Mapped[int] = mapped_column(ForeignKey("vehicle.id"), unique=True)
-    card_no: Mapped[str] = mapped_column(String(32), unique=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), unique=True)
-    opened_on: Mapped[date] = mapped_column(Date)
-
-    vehicle: Mapped[Vehicle] = relationship(lazy="joined")
-    account: Mapped[Account] = relationship(lazy="joined")
 
 
 @dataclass
@@ -113,8 +87,6 @@ def _key(key: str) -> str:
 def top_up_card(session: Session, *, card: FuelCard, amount_fen: int, on: date, key: str,
                 operator_id: int | None = None) -> FuelBooking:
     """Load money onto a vehicle's card from the fuel fund (充值)."""
-    from canteen.services.ledger import post_entry, system_account  # at call time: models import this module
-
     quantity(amount_fen, "充值金额", positive=True)
     key = _key(key)
     fund = system_account(session, FUND)
@@ -133,8 +105,6 @@ def top_up_card(session: Session, *, card: FuelCard, amount_fen: int, on: date, 
 def spend_card(session: Session, *, card: FuelCard, station: FuelStation, amount_fen: int, on: date, key: str,
                operator_id: int | None = None) -> FuelBooking:
     """Pay for fuel with the card at a designated station (定点加油); never below the card's balance."""
-    from canteen.services.ledger import post_entry
-
     quantity(amount_fen, "加油金额", positive=True)
     key = _key(key)
     found = _replay(session, key, "fuel_spend", amount_fen,

@@ -13,7 +13,8 @@ from canteen.compound.common import local_today
 from canteen.compound.offices.models import OfficeBuilding, OfficeRoom
 from canteen.compound.offices.reports import ROOM_SHEET
 from canteen.compound.property.reports import PARKING_SHEET
-from canteen.compound.vehicles.fuel import FuelCard, card_balance
+from canteen.compound.vehicles.fuel import card_balance
+from canteen.compound.vehicles.fuel_models import FuelCard, FuelStation
 from canteen.compound.vehicles.models import DispatchSlip, Vehicle
 from canteen.compound.vehicles.reports import VEHICLE_SHEET
 from canteen.compound.waste.reports import UNIT_SHEET
@@ -162,7 +163,6 @@ def test_a_fuel_card_top_up_resubmitted_with_its_key_books_once_and_a_spend_cann
     db.session.expire_all()
     assert card_balance(db.session, card) == 80_000
     assert _count(JournalEntry) == 1
-    from canteen.compound.vehicles.fuel import FuelStation
 
     station_id = db.session.scalar(select(FuelStation.id))
     spend = {"station": str(station_id), "amount": "900", "on": "2026-01-05", "request_key": "b" * 32}

@@ -1,7 +1,7 @@
 """Core statements run straight on the DB-API cursor: the tap's path pays only for the driver.
 
 Used where SQLAlchemy's execution machinery would cost more CPU than the database spends on the
-statement (the tap, see :mod:`canteen.services.ledger_fast` and :mod:`canteen.services.meals`).
+statement (the tap, see :mod:`canteen.ledger.append` and :mod:`canteen.services.meals`).
 """
 from sqlalchemy.sql import literal_column, visitors
 from sqlalchemy.sql.elements import BindParameter

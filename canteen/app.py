@@ -1,0 +1,38 @@
+"""The canteen server's app factory: config, database, API, health check, pages, commands and the plugins
+(back office, diner pages) found through the ``canteen.apps`` entry points."""
+import os
+from importlib.metadata import entry_points
+
+from flask import Flask
+
+import migrations
+from canteen import db_setup, health, pages
+from canteen.api import register_api
+from canteen.cli import register_commands
+from canteen.config import load_config
+from canteen.extensions import db, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the server app: config, database, API, health check and the placeholder pages."""
+    instance = os.path.abspath(os.environ.get("CANTEEN_INSTANCE_DIR", "instance"))
+    app = Flask("canteen", instance_path=instance)
+    load_config(app, test_config)
+    db.init_app(app)
+    db_setup.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
+
+    register_api(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(pages.bp)
+    register_commands(app)
+    disabled = {name.strip() for name in str(app.config["DISABLED_APPS"]).split(",") if name.strip()}
+    for plugin in entry_points(group="canteen.apps"):
+        if plugin.name not in disabled:
+            plugin.load()(app)
+    return app
+
+
+def _migrations_dir() -> str:
+    """The migrations folder shipped beside the package (installed or in the work tree)."""
+    return os.path.dirname(migrations.__file__)
