@@ -17,6 +17,7 @@ from pythonjsonlogger.json import JsonFormatter
 HEADER = "X-Request-Id"
 _ENVIRON_KEY = "canteen.request_id"
 _SANE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_ACCESS_ATOM = "{x-request-id}o"
 _current: ContextVar[str] = ContextVar("canteen_request_id", default="-")
 
 
@@ -51,7 +52,9 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = request_id()
+            # gunicorn's access line is written after the answer, from the answer's header
+            atoms = record.args if isinstance(record.args, dict) else {}
+            record.request_id = atoms.get(_ACCESS_ATOM) or request_id()
         return True
 
 
