@@ -50,9 +50,9 @@ class OwnNginx:
         (folder / "nginx.conf").write_text(config)
 
     def start(self, port: int) -> "OwnNginx":
-        self.process = subprocess.Popen(["nginx", "-p", str(self.folder), "-c", str(self.folder / "nginx.conf"),
-                                         "-g", "daemon off;"], stdout=subprocess.DEVNULL,
-                                        stderr=open(self.folder / "logs" / "stderr.log", "ab"))
+        with open(self.folder / "logs" / "stderr.log", "ab") as errors:
+            self.process = subprocess.Popen(["nginx", "-p", str(self.folder), "-c", str(self.folder / "nginx.conf"),
+                                             "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=errors)
 
         def up() -> bool:
             import socket
