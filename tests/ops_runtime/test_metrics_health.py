@@ -104,3 +104,21 @@ def test_every_answer_carries_a_request_id_the_caller_may_give(client):
     assert made and made != mine
     odd = client.get("/healthz/live", headers={"X-Request-Id": "bad id with spaces"}).headers["X-Request-Id"]
     assert " " not in odd and odd != "bad id"
+
+
+def test_behind_a_proxy_the_forwarded_client_counts_and_metrics_stay_local(app, client):
+    """With PROXY_COUNT = 0 a forged X-Forwarded-For changes nothing; behind one proxy (PROXY_COUNT = 1, ProxyFix)
+    the client the proxy names is the caller, so /metrics refuses a remote client reaching it through the proxy."""
+    from canteen import create_app
+
+    forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    assert client.get("/metrics", headers=forwarded).status_code == 200
+    behind = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "t", "TESTING": True,
+                         "PROXY_COUNT": 1})
+    proxied = behind.test_client()
+    try:
+        assert proxied.get("/metrics", headers=forwarded).status_code == 403
+        assert proxied.get("/metrics", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 200
+    finally:
+        with behind.app_context():
+            db.engine.dispose()
