@@ -1,8 +1,10 @@
 """Health checks for the proxy, the service manager and people.
 
 - ``/healthz/live``: the process answers (no database, no Redis): restart it when this fails.
-- ``/healthz/ready``: it can serve: the database answers and its schema is at the migrations' head; Redis is
-  reported but never makes it unready (it only degrades live views). 503 when not ready: take it out of the
+- ``/healthz/ready``: it can serve: the database answers and its schema is not behind this code's migrations
+  (``current``, or ``ahead``: a newer release has migrated it and this server still runs, as in a rolling
+  upgrade, whose migrations only add); Redis is reported but never makes it unready (it only degrades live
+  views). 503 when not ready (the database is away, or ``behind``: migrations not run yet): keep it out of the
   proxy's rotation.
 - ``/healthz``: the summary it always was (database, Redis, tap-lane fallbacks), plus the migrations; 200 when the
   database answers.
@@ -22,9 +24,20 @@ bp = Blueprint("health", __name__)
 
 
 @cache
-def _heads(directory: str) -> frozenset[str]:
-    """The migrations' head revisions shipped with this code."""
-    return frozenset(ScriptDirectory(directory).get_heads())
+def _script(directory: str) -> ScriptDirectory:
+    """The migrations shipped with this code."""
+    return ScriptDirectory(directory)
+
+
+def _schema_state(script: ScriptDirectory, current: set[str]) -> str:
+    """``current`` (at this code's heads), ``ahead`` (a revision this code does not know: a newer release
+    migrated it) or ``behind`` (an older revision of this code's, or none)."""
+    if current == set(script.get_heads()):
+        return "current"
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current and not current <= known:
+        return "ahead"
+    return "behind"
 
 
 def _database() -> dict:
@@ -33,8 +46,10 @@ def _database() -> dict:
         with db.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
             current = set(MigrationContext.configure(conn).get_current_heads())
-        heads = _heads(current_app.extensions["migrate"].directory)
-        migrations = {"current": current == heads, "database": sorted(current), "code": sorted(heads)}
+        script = _script(current_app.extensions["migrate"].directory)
+        state = _schema_state(script, current)
+        migrations = {"state": state, "current": state == "current", "database": sorted(current),
+                      "code": sorted(script.get_heads())}
         return {"ok": True, "dialect": db.engine.dialect.name, "migrations": migrations}
     except Exception as exc:  # the point of a health check is to report any failure
         current_app.logger.warning("health check: database down: %s", exc)
@@ -49,9 +64,9 @@ def live():
 
 @bp.get("/healthz/ready")
 def ready():
-    """200 when this server can take traffic: database answering, schema at the migrations' head."""
+    """200 when this server can take traffic: database answering, schema not behind this code."""
     database = _database()
-    is_ready = database["ok"] and database["migrations"]["current"]
+    is_ready = database["ok"] and database["migrations"]["state"] in ("current", "ahead")
     return (jsonify(status="ready" if is_ready else "not ready", database=database, redis=redis_status(current_app)),
             200 if is_ready else 503)
 

@@ -35,8 +35,9 @@ from canteen.models import Terminal
 bp = Blueprint("metrics", __name__)
 
 TAP_PATH = "/api/v1/taps"
-#: Endpoints that sign a person in: a 401 or 429 answer from them is a sign-in failure.
-SIGNIN_ENDPOINTS = {"admin.login": "admin", "diner.login": "diner", "pos.login": "pos", "auth.login": "api"}
+#: Endpoints that sign a person in: a 401, 403 or 429 answer from them is a sign-in failure (tills sign in
+#: through the API).
+SIGNIN_ENDPOINTS = {"admin.login": "admin", "diner.login": "diner", "auth.login": "api"}
 #: Latency buckets of a tap, in seconds: a tap should answer well inside 50 ms.
 TAP_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5, 1.0, 2.5)
 

@@ -77,13 +77,20 @@ def test_liveness_readiness_and_the_old_healthz(app, client):
     old = client.get("/healthz")
     assert old.status_code == 200 and old.json["status"] == "ok" and old.json["database"]["ok"] is True
 
-    # a schema behind the code: not ready (the proxy keeps it out of rotation), yet alive
-    db.session.execute(text("UPDATE alembic_version SET version_num = 'behind'"))
+    # a schema behind the code (migrations not run yet): not ready (kept out of rotation), yet alive
+    db.session.execute(text("UPDATE alembic_version SET version_num = '5cd2b9648731'"))
     db.session.commit()
     ready = client.get("/healthz/ready")
     assert ready.status_code == 503 and ready.json["status"] == "not ready"
-    assert ready.json["database"]["migrations"]["database"] == ["behind"]
+    assert ready.json["database"]["migrations"]["state"] == "behind"
+    assert ready.json["database"]["migrations"]["database"] == ["5cd2b9648731"]
     assert client.get("/healthz/live").status_code == 200
+
+    # a schema a newer release migrated while this server still runs (rolling upgrade): still ready
+    db.session.execute(text("UPDATE alembic_version SET version_num = 'f00dfeed0001'"))
+    db.session.commit()
+    ready = client.get("/healthz/ready")
+    assert ready.status_code == 200 and ready.json["database"]["migrations"]["state"] == "ahead"
 
 
 def test_readiness_fails_when_the_database_does_not_answer(tmp_path):
