@@ -63,6 +63,10 @@ class _Metrics:
         self.db_capacity = Gauge("canteen_db_connections_capacity",
                                  "Connections the pools may open (pool size + overflow)",
                                  multiprocess_mode="livesum", registry=r)
+        self.streams_open = Gauge("canteen_event_streams_open", "Event streams open (terminals, dashboards)",
+                                  multiprocess_mode="livesum", registry=r)
+        self.streams_refused = Counter("canteen_event_streams_refused", "Event streams answered 503: every stream "
+                                       "thread busy (raise STREAM_THREADS)", registry=r)
         self.print_queue = Gauge("canteen_terminal_print_queue", "Receipts waiting at a terminal's printer, as "
                                  "last reported in its heartbeat", ["terminal"], multiprocess_mode="mostrecent",
                                  registry=r)
@@ -112,6 +116,18 @@ def terminal_reported(code: str, print_pending: int | None) -> None:
     """A terminal's heartbeat: keep what it says of its printer queue."""
     if print_pending is not None:
         M.print_queue.labels(code).set(print_pending)
+
+
+def stream_opened() -> None:
+    M.streams_open.inc()
+
+
+def stream_closed() -> None:
+    M.streams_open.dec()
+
+
+def stream_refused() -> None:
+    M.streams_refused.inc()
 
 
 class TapTimer:

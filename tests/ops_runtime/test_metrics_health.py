@@ -129,3 +129,23 @@ def test_behind_a_proxy_the_forwarded_client_counts_and_metrics_stay_local(app, 
     finally:
         with behind.app_context():
             db.engine.dispose()
+
+
+def test_event_streams_open_and_refused_are_counted(app, client):
+    from canteen.stream_slots import StreamSlots
+
+    def streams(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/event-stream")])
+        return [b"event: hello\n\n"]
+
+    slots = StreamSlots(streams, 1)
+    before = scrape(client)
+    first = slots({"PATH_INFO": "/events"}, lambda *a: None)
+    second = slots({"PATH_INFO": "/events"}, lambda *a: None)
+    during = scrape(client)
+    first.close()
+    after = scrape(client)
+    assert b"service_unavailable" in second[0]
+    assert value(during, "canteen_event_streams_open") == value(before, "canteen_event_streams_open") + 1
+    assert value(after, "canteen_event_streams_open") == value(before, "canteen_event_streams_open")
+    assert value(after, "canteen_event_streams_refused_total") == value(before, "canteen_event_streams_refused_total") + 1
