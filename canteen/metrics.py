@@ -67,9 +67,18 @@ class _Metrics:
                                   multiprocess_mode="livesum", registry=r)
         self.streams_refused = Counter("canteen_event_streams_refused", "Event streams answered 503: every stream "
                                        "thread busy (raise STREAM_THREADS)", registry=r)
+        self._tap_children: dict = {}
         self.print_queue = Gauge("canteen_terminal_print_queue", "Receipts waiting at a terminal's printer, as "
                                  "last reported in its heartbeat", ["terminal"], multiprocess_mode="mostrecent",
                                  registry=r)
+
+    def tap_answered(self, status: str, seconds: float) -> None:
+        """One tap answered (the status's counter child kept: a tap should not pay for the label lookup)."""
+        child = self._tap_children.get(status)
+        if child is None:
+            child = self._tap_children[status] = self.taps.labels(status)
+        child.inc()
+        self.tap_seconds.observe(seconds)
 
 
 M = _Metrics()
@@ -142,8 +151,7 @@ class TapTimer:
         began = time.perf_counter()
 
         def start(status, headers, exc_info=None):
-            M.taps.labels(status[:3]).inc()
-            M.tap_seconds.observe(time.perf_counter() - began)
+            M.tap_answered(status[:3], time.perf_counter() - began)
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, start)

@@ -5,10 +5,12 @@ a terminal's own), else a new one; it is echoed in the answer's ``X-Request-Id``
 request writes. ``LOG_FORMAT = "json"`` writes JSON lines (python-json-logger) to stderr, one object per line with
 ``time``, ``level``, ``logger``, ``message`` and ``request_id``; ``"text"`` (the default) keeps plain lines.
 """
+import itertools
 import logging
+import os
 import re
+import secrets
 import sys
-import uuid
 from contextvars import ContextVar
 
 from flask.logging import default_handler
@@ -19,6 +21,17 @@ _ENVIRON_KEY = "canteen.request_id"
 _SANE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _ACCESS_ATOM = "{x-request-id}o"
 _current: ContextVar[str] = ContextVar("canteen_request_id", default="-")
+
+
+_made = {"pid": None, "prefix": "", "counter": itertools.count()}
+
+
+def new_request_id() -> str:
+    """A request id unique across processes and restarts: a random prefix per process, then a counter (cheaper
+    than a UUID on every tap)."""
+    if _made["pid"] != os.getpid():
+        _made.update(pid=os.getpid(), prefix=secrets.token_hex(8), counter=itertools.count(1))
+    return f"{_made['prefix']}{next(_made['counter']):08x}"
 
 
 def request_id() -> str:
@@ -34,7 +47,7 @@ class RequestIds:
 
     def __call__(self, environ, start_response):
         given = environ.get("HTTP_X_REQUEST_ID", "")
-        rid = given if _SANE.match(given) else uuid.uuid4().hex
+        rid = given if given and _SANE.match(given) else new_request_id()
         environ[_ENVIRON_KEY] = rid
         token = _current.set(rid)
 
