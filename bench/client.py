@@ -30,6 +30,7 @@ class Results:
     statuses: collections.Counter = field(default_factory=collections.Counter)
     error_bodies: collections.Counter = field(default_factory=collections.Counter)
     reconnects: int = 0
+    retried: int = 0
     exceptions: collections.Counter = field(default_factory=collections.Counter)
 
 
@@ -74,12 +75,12 @@ class _Wire(asyncio.Protocol):
 class _Conn:
     """A terminal's connection to the server, opened again whenever the server closed it."""
 
-    def __init__(self, host: str, port: int, results: Results):
-        self.host, self.port, self.results = host, port, results
+    def __init__(self, host: str, port: int, results: Results, ssl=None):
+        self.host, self.port, self.results, self.ssl = host, port, results, ssl
         self.wire: _Wire | None = None
 
     async def open(self) -> None:
-        _, self.wire = await asyncio.get_running_loop().create_connection(_Wire, self.host, self.port)
+        _, self.wire = await asyncio.get_running_loop().create_connection(_Wire, self.host, self.port, ssl=self.ssl)
 
     def close(self) -> None:
         if self.wire is not None:
@@ -106,16 +107,26 @@ def _tap_request(host: str, port: int, creds: TerminalCreds, seq: int, uid: str)
             f"Content-Length: {len(body)}\r\n\r\n").encode() + body
 
 
-async def _terminal(host, port, creds, uids, results, start_at, stop_at, seed) -> None:
+#: Answers that say "this server (or the proxy's) could not take it now": the same key again, like a lost answer.
+RETRY_STATUSES = (502, 503, 504)
+
+
+#: How long after the run a terminal keeps retrying its last unanswered tap (a server or proxy still away).
+RETRY_AFTER_STOP = 30.0
+
+
+async def _terminal(host, port, creds, uids, results, start_at, stop_at, seed, ssl=None) -> None:
     rng = random.Random(seed)
-    conn = _Conn(host, port, results)
+    conn = _Conn(host, port, results, ssl)
     await conn.open()
     seq = 0
     clock = time.perf_counter
+    raw = None  # the tap in flight, sent again byte for byte (same key, same card) until it is answered
     try:
-        while clock() < stop_at:
-            seq += 1
-            raw = _tap_request(host, port, creds, seq, uids[rng.randrange(len(uids))])
+        while clock() < stop_at or (raw is not None and clock() < stop_at + RETRY_AFTER_STOP):
+            if raw is None:
+                seq += 1
+                raw = _tap_request(host, port, creds, seq, uids[rng.randrange(len(uids))])
             began = clock()
             try:
                 status, body = await conn.request(raw)
@@ -123,10 +134,15 @@ async def _terminal(host, port, creds, uids, results, start_at, stop_at, seed) -
                 conn.close()
                 results.exceptions[type(exc).__name__] += 1
                 # The same key again is a safe retry: the server replays or books once.
-                seq -= 1
                 await asyncio.sleep(0.05)
                 continue
             done = clock()
+            if status in RETRY_STATUSES:
+                results.statuses[status] += 1
+                results.retried += 1
+                await asyncio.sleep(0.05)
+                continue
+            raw = None
             results.sent_total += 1
             results.statuses[status] += 1
             if status == 200:
@@ -163,7 +179,7 @@ def loop_name() -> str:
 
 
 async def drive(host: str, port: int, terminals: list[TerminalCreds], uids: list[str], *,
-                warmup: float, seconds: float, on_measure_start=None, on_measure_stop=None) -> Results:
+                warmup: float, seconds: float, on_measure_start=None, on_measure_stop=None, ssl=None) -> Results:
     """Tap for `warmup` + `seconds`; only answers inside the last `seconds` are measured.
 
     Every terminal finishes the tap it has in flight at the end, so the count of 200 answers
@@ -172,7 +188,7 @@ async def drive(host: str, port: int, terminals: list[TerminalCreds], uids: list
     results = Results()
     now = time.perf_counter()
     start_at, stop_at = now + warmup, now + warmup + seconds
-    tasks = [asyncio.create_task(_terminal(host, port, t, uids, results, start_at, stop_at, i))
+    tasks = [asyncio.create_task(_terminal(host, port, t, uids, results, start_at, stop_at, i, ssl))
              for i, t in enumerate(terminals)]
 
     async def markers():

@@ -4,9 +4,10 @@ import os
 from importlib.metadata import entry_points
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import migrations
-from canteen import db_setup, health, pages
+from canteen import db_setup, health, metrics, pages, request_log
 from canteen.api import register_api
 from canteen.cli import register_commands
 from canteen.config import load_config
@@ -23,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
 
     register_api(app)
-    app.register_blueprint(health.bp)
+    _operations(app)
     app.register_blueprint(pages.bp)
     register_commands(app)
     disabled = {name.strip() for name in str(app.config["DISABLED_APPS"]).split(",") if name.strip()}
@@ -31,6 +32,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         if plugin.name not in disabled:
             plugin.load()(app)
     return app
+
+
+def _operations(app: Flask) -> None:
+    """Health checks, metrics, request ids and log format; the proxy's X-Forwarded-* headers when behind one."""
+    app.register_blueprint(health.bp)
+    metrics.init_app(app)
+    request_log.init_app(app)
+    proxies = int(app.config["PROXY_COUNT"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
 
 
 def _migrations_dir() -> str:

@@ -34,6 +34,12 @@ DEFAULTS = {
     #: Threads per server process kept for event streams (one per terminal, one per open dashboard), on top of
     #: ``canteen serve --threads``; a stream beyond them is answered 503 rather than take a request's thread.
     "STREAM_THREADS": 32,
+    #: Log lines as ``text`` or ``json`` (JSON lines), each with the request's id (:mod:`canteen.request_log`).
+    "LOG_FORMAT": "text",
+    #: ``/metrics`` needs ``Authorization: Bearer <token>`` when set; when empty it answers 127.0.0.1 only.
+    "METRICS_TOKEN": "",
+    #: Reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host/-Port are trusted (0: none).
+    "PROXY_COUNT": 0,
 }
 
 

@@ -14,6 +14,8 @@ import logging
 import threading
 from typing import Callable, Iterable
 
+from canteen import metrics
+
 log = logging.getLogger(__name__)
 
 _REFUSAL = json.dumps({"error": {"code": "service_unavailable",
@@ -60,11 +62,13 @@ class StreamSlots:
             return False
         with self._lock:
             self.open += 1
+        metrics.stream_opened()
         return True
 
     def _give(self) -> None:
         with self._lock:
             self.open -= 1
+        metrics.stream_closed()
         self._free.release()
 
     def __call__(self, environ, start_response):
@@ -76,6 +80,7 @@ class StreamSlots:
                     taken["slot"] = True
                 else:
                     taken["refused"] = True
+                    metrics.stream_refused()
                     log.warning("event stream %s refused: all %d stream threads busy", environ.get("PATH_INFO"),
                                 self.slots)
                     return start_response("503 SERVICE UNAVAILABLE", [

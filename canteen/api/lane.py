@@ -26,14 +26,13 @@ import io
 import json
 import logging
 import os
-import threading
 import time
-from collections import Counter
 from http import HTTPStatus
 
 from flask import current_app, has_app_context
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from canteen import metrics
 from canteen.api.auth import cached_terminal
 from canteen.api.taps import announce_meal, tap_action
 from canteen.api.writes import actor_for, valid_key
@@ -45,9 +44,6 @@ from canteen.services.idempotency import book_late, fingerprint
 
 PATH = "/api/v1/taps"
 log = logging.getLogger(__name__)
-#: Taps the lane handed to the Flask route, by reason, since this process started (see :func:`fallbacks`).
-_FALLBACKS: Counter = Counter()
-_FALLBACKS_LOCK = threading.Lock()
 #: SQLSTATE of the optimistic write that found the wallets or the card changed since they were read.
 _CHANGED_SINCE_READ = "40001"
 
@@ -55,9 +51,9 @@ _CHANGED_SINCE_READ = "40001"
 def fallbacks() -> dict[str, int]:
     """How many taps this process's lane handed to the route, by reason: ``refused`` (a refusal the route
     answers), ``replayed`` (a key seen before), ``changed`` (the optimistic write found the wallets or card
-    changed since it read them) and ``error`` (anything else: logged with its traceback, a bug to look at)."""
-    with _FALLBACKS_LOCK:
-        return dict(_FALLBACKS)
+    changed since it read them) and ``error`` (anything else: logged with its traceback, a bug to look at).
+    Counted once, as the metric ``canteen_tap_lane_fallbacks_total`` (:mod:`canteen.metrics`)."""
+    return metrics.lane_fallbacks()
 
 
 def _note_fallback(exc: Exception) -> None:
@@ -70,8 +66,7 @@ def _note_fallback(exc: Exception) -> None:
     else:
         reason = "error"
         log.error("tap lane: a tap failed and was handed to the Flask route", exc_info=exc)
-    with _FALLBACKS_LOCK:
-        _FALLBACKS[reason] += 1
+    metrics.lane_fallback(reason)
 
 
 class TapLane:

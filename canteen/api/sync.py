@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from canteen import metrics
 from canteen.api.auth import current_operator, current_terminal
 from canteen.api.writes import KEY_PARAMETER, rules
 from canteen.errors import DomainError
@@ -46,6 +47,9 @@ class TerminalStateBody(Schema):
                                 metadata={"description": "when the terminal's snapshot was generated (ISO 8601)"})
     outbox_pending = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
     outbox_last_seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    print_pending = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=0),
+                                   metadata={"description": "receipts waiting at the terminal's printer "
+                                                            "(shown in /metrics)"})
 
 
 class SinceArgs(Schema):
@@ -84,6 +88,7 @@ def heartbeat(body):
     terminal = current_terminal()
     if not request.headers.get("Idempotency-Key"):
         raise DomainError("idempotency_key_missing")
+    metrics.terminal_reported(terminal.code, body.pop("print_pending", None))
     report_state(terminal, now=utcnow(), **body)
     version = blacklist_version(db.session)
     db.session.commit()

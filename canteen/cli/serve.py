@@ -1,11 +1,13 @@
 """``canteen serve`` (gunicorn) and ``canteen demo`` (SQLite, demo data, one command)."""
 import os
+import tempfile
 
 import click
 from flask import current_app
 from flask.cli import ScriptInfo, with_appcontext
 from gunicorn.app.base import BaseApplication
 
+from canteen import metrics, request_log
 from canteen.cli.companions import start_demo_companions, stop
 from canteen.cli.refusals import database_errors
 from canteen.cli.setup import init_database
@@ -33,10 +35,17 @@ class _Gunicorn(BaseApplication):
 
 def run_gunicorn(host: str, port: int, workers: int, threads: int, stream_threads: int = 0) -> None:
     """Serve on host:port; each worker builds its own app (and its own connection pool) and runs `threads`
-    threads for requests plus `stream_threads` for event streams (see `canteen.stream_slots`)."""
-    _Gunicorn(_factory(), {"bind": f"{host}:{port}", "workers": workers, "threads": threads + stream_threads,
+    threads for requests plus `stream_threads` for event streams (see `canteen.stream_slots`). The workers'
+    metrics add up in ``PROMETHEUS_MULTIPROC_DIR`` (a fresh folder of this server's when not set)."""
+    metrics.use_multiprocess(os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+                             or tempfile.mkdtemp(prefix=f"canteen-metrics-{port}-"))
+    options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads + stream_threads,
                "worker_class": "gthread", "accesslog": "-" if os.environ.get("CANTEEN_ACCESS_LOG") else None,
-               "timeout": 30, "graceful_timeout": 5}, stream_threads).run()
+               "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s',
+               "timeout": 30, "graceful_timeout": 5,
+               "child_exit": lambda _arbiter, worker: metrics.worker_exited(worker.pid)}
+    options["logconfig_dict"] = request_log.gunicorn_logconfig(str(current_app.config.get("LOG_FORMAT") or "text"))
+    _Gunicorn(_factory(), options, stream_threads).run()
 
 
 def _factory():

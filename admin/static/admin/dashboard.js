@@ -1,10 +1,17 @@
-/* Live dashboard: server-sent events while pushes work, polling every 10 s when they do not. */
+/* Live dashboard: server-sent events while pushes work; when Redis is away the note says so and the figures are
+   polled every 10 s, and when a poll finds pushes working again the stream is opened again. */
 (function () {
   "use strict";
   var script = document.getElementById("dashboard-script");
+  var mode = document.getElementById("live-mode");
   var polling = null;
 
   function yuan(fen) { return (fen / 100).toFixed(2); }
+
+  function note(live) {
+    mode.className = live ? "ok" : "error";
+    mode.textContent = mode.getAttribute(live ? "data-ok" : "data-degraded");
+  }
 
   function rows(id, items, keys) {
     var body = document.querySelector("#" + id + " tbody");
@@ -27,18 +34,30 @@
 
   function poll() {
     if (polling) return;
-    document.getElementById("live-mode").className = "error";
+    note(false);
     var tick = function () {
       fetch(script.getAttribute("data-poll"), {credentials: "same-origin"})
-        .then(function (r) { return r.json(); }).then(show).catch(function () {});
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          show(data);
+          if (data.push && window.EventSource && polling) {
+            clearInterval(polling);
+            polling = null;
+            stream();
+          }
+        }).catch(function () {});
     };
-    tick();
     polling = setInterval(tick, 10000);
+    tick();
+  }
+
+  function stream() {
+    var source = new EventSource(script.getAttribute("data-stream"));
+    source.addEventListener("live", function (e) { note(true); show(JSON.parse(e.data)); });
+    source.addEventListener("degraded", function () { source.close(); poll(); });
+    source.onerror = function () { if (source.readyState === EventSource.CLOSED) poll(); };
   }
 
   if (!window.EventSource) { poll(); return; }
-  var source = new EventSource(script.getAttribute("data-stream"));
-  source.addEventListener("live", function (e) { show(JSON.parse(e.data)); });
-  source.addEventListener("degraded", function () { source.close(); poll(); });
-  source.onerror = function () { if (source.readyState === EventSource.CLOSED) poll(); };
+  stream();
 }());
