@@ -36,6 +36,7 @@ def init_app(app) -> None:
         import_views,
         index,
         kitchen_views,
+        navigation,
         offline_views,
         people_views,
         report_views,

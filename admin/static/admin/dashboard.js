@@ -1,10 +1,9 @@
-/* Live dashboard: server-sent events while pushes work, polling every 10 s when they do not. */
+/* Live dashboard: server-sent events while pushes work, polling every 10 s when they do not.
+ * Figures arrive formatted by the server (*_text), so the page shows one money and one count format. */
 (function () {
   "use strict";
   var script = document.getElementById("dashboard-script");
   var polling = null;
-
-  function yuan(fen) { return (fen / 100).toFixed(2); }
 
   function rows(id, items, keys) {
     var body = document.querySelector("#" + id + " tbody");
@@ -18,9 +17,9 @@
 
   function show(data) {
     document.getElementById("live-date").textContent = data.date;
-    document.getElementById("live-visits").textContent = data.visits;
-    document.getElementById("live-in").textContent = yuan(data.money_in);
-    document.getElementById("live-out").textContent = yuan(data.money_out);
+    document.getElementById("live-visits").textContent = data.visits_text;
+    document.getElementById("live-in").textContent = data.money_in_text;
+    document.getElementById("live-out").textContent = data.money_out_text;
     rows("live-periods", data.periods, ["name", "visits", "diners"]);
     rows("live-terminals", data.terminals, ["name", "visits"]);
   }
