@@ -3,7 +3,16 @@
 One definition each, in Chinese with an English rendering (like :data:`canteen.errors.CODES`); the back office's
 pages and its exports both read them through :func:`label`. A code with no entry reads as itself, so a new code
 shows up rather than disappearing.
+
+The journal's entry kinds and payment methods keep their Chinese words in :mod:`canteen.reports.base` (the reports'
+columns use them); their English is added here.
 """
+from canteen.reports.base import KIND_LABELS, METHOD_LABELS
+
+_KIND_EN = {"card_issue": "Card issued", "top_up": "Top-up", "meal": "Meal", "refund": "Refund", "card_fee": "Card fee",
+            "cancel": "Account cancelled", "subsidy": "Subsidy", "subsidy_expiry": "Subsidy expired"}
+_METHOD_EN = {"cash": "Cash", "wechat": "WeChat Pay", "alipay": "Alipay", "bank": "Bank transfer",
+              "wallet": "Card balance", "fund": "Subsidy fund"}
 
 #: kind -> code -> (Chinese, English)
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
@@ -85,6 +94,8 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "consumption": ("消费汇总", "Consumption"),
         "cards": ("卡片报表", "Cards"),
     },
+    "entry_kind": {code: (zh, _KIND_EN.get(code, zh)) for code, zh in KIND_LABELS.items()},
+    "method": {code: (zh, _METHOD_EN.get(code, zh)) for code, zh in METHOD_LABELS.items()},
     "expiry_rule": {
         "carry": ("结转", "Carry over"),
         "zero": ("到期清零", "Expires to zero"),
