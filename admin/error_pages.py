@@ -21,7 +21,7 @@ def back_link() -> str:
     referrer = request.referrer or ""
     here = urlsplit(request.host_url)
     there = urlsplit(referrer)
-    if referrer and there.netloc == here.netloc and there.path.startswith("/admin") and there.path != request.path:
+    if referrer and there.netloc == here.netloc and there.path.startswith("/admin"):
         return referrer
     return url_for("admin.index")
 
