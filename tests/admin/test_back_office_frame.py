@@ -18,7 +18,7 @@ from canteen.money import count, yuan_sign
 from canteen.reports import Filters
 from canteen.services.meals import charge_meal
 from tests.admin.conftest import csrf_of
-from tests.admin.test_english_menu_pages import menu_links
+from tests.admin.test_english_menu_pages import menu_links, troubled_terminals
 
 ADMIN = Path(__file__).resolve().parents[2] / "admin"
 GROUPS = ("日常", "卡务", "报表", "事务中心", "设置")
@@ -78,6 +78,14 @@ def test_the_home_page_answers_how_is_today(app, world, signed_in):
     for target in ("/admin/dashboard", "/admin/terminals", "/admin/guest-meals", "/admin/reports/funds?",
                    "/admin/reports/refunds?"):
         assert f'href="{target}' in page, target
+
+
+def test_the_home_page_names_troubled_terminals_and_open_gaps(signed_in, canteen):
+    troubled_terminals(canteen)
+    east = canteen.terminals[0].code
+    page = signed_in("manager").get("/admin/").get_data(as_text=True)
+    assert 'id="terminals-online">1<' in page and f"黑名单落后：{east}" in page and f"脱机数据已过期：{east}" in page
+    assert 'id="open-gaps">1<' in page
 
 
 def test_a_cashier_home_page_has_no_figures(signed_in):

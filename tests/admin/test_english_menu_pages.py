@@ -1,18 +1,20 @@
 """With English chosen, the pages reachable from the back office's menu carry no untranslated Chinese.
 
-The walk starts at the home page, follows every menu link an administrator sees (and a person's page, a shift,
-the error pages), and reads the visible text. Chinese that comes from the database (people's, departments',
-categories', meal periods' and operators' names, subsidy titles, the canteen's name) is data, not interface, and is allowed; so is
-the 中文 language switch.
+The walk starts at the home page, follows every menu link an administrator sees (and a person's page, the people
+list's pages, an error page), and reads the visible text. Chinese that comes from the database (people's,
+departments', categories', meal periods' and operators' names, subsidy titles, the canteen's name) is data, not
+interface, and is allowed; so is the 中文 language switch.
 """
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
 
 from canteen.extensions import db
-from canteen.models import Department, DinerCategory, MealPeriod, Operator, Person, SubsidyBatch
+from canteen.models import Department, DinerCategory, MealPeriod, Operator, Person, SubsidyBatch, Terminal, utcnow
+from canteen.models.offline import OfflineGap
 from tests.admin.conftest import csrf_of
 
 CJK = re.compile(r"[\u4e00-\u9fff\u3001\u3002\uff08\uff09\uff0c\uff1a\uff1b]+")  # ideographs and Chinese punctuation
@@ -60,7 +62,7 @@ def data_words(app) -> set[str]:
     """Chinese that comes from the database or the configuration."""
     words = {app.config["CANTEEN_NAME"], "中文"}
     for column in (Department.name, DinerCategory.name, MealPeriod.name, Person.name, Operator.name,
-                   SubsidyBatch.title):
+                   SubsidyBatch.title, Terminal.name):
         words.update(name for name in db.session.scalars(select(column)) if name)
     return words
 
@@ -79,7 +81,19 @@ def english_admin(signed_in, canteen):
     return client
 
 
+def troubled_terminals(canteen) -> None:
+    """One terminal behind on the blacklist with an expired snapshot and a gap; one fresh but with a stale one."""
+    now = utcnow()
+    east, west = canteen.terminals
+    east.blacklist_version, east.snapshot_dt, east.last_seen_dt = 0, now - timedelta(days=2), now
+    east.outbox_pending, east.outbox_last_seq = 3, 9
+    west.blacklist_version, west.snapshot_dt = 10 ** 6, now - timedelta(minutes=30)
+    db.session.add(OfflineGap(terminal_id=east.id, first_seq=4, last_seq=5, found_dt=now))
+    db.session.commit()
+
+
 def test_every_menu_page_reads_in_english(app, english_admin, canteen):
+    troubled_terminals(canteen)
     home = english_admin.get("/admin/").get_data(as_text=True)
     links = menu_links(home)
     assert len(links) >= 15, links
