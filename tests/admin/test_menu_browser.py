@@ -152,6 +152,38 @@ def test_the_english_home_page_in_the_browser(app, browser, live_server, canteen
         context.close()
 
 
+CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:"
+
+
+def test_the_menu_pages_break_no_content_security_policy(browser, live_server, world, canteen):
+    """Served with the policy that is coming (no inline script or style), no page logs a violation."""
+    username = world.operator("admin").username
+    db.session.commit()
+    context, page, errors = _tab(browser)
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+
+    def with_policy(route):
+        response = route.fetch(max_redirects=0)
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+
+    try:
+        page.route("**/admin/**", with_policy)
+        _sign_in(page, live_server, username)
+        links = page.eval_on_selector_all("#main-menu a.dropdown-item", "els => els.map(e => e.getAttribute('href'))")
+        for link in [*links, f"/admin/people/{canteen.people[0].id}"]:
+            page.goto(live_server + link)
+            page.wait_for_load_state("load")
+        assert page.goto(live_server + "/admin/").headers["content-security-policy"] == CSP
+        page.wait_for_selector("#meals-chart svg")
+        page.click("#main-menu [data-group=settings] > a")
+        expect_visible(page.locator("#main-menu [data-group=settings] .dropdown-menu"))
+        assert refused == [] and errors == []
+    finally:
+        context.close()
+
+
 def expect_visible(locator):
     """Playwright's expect(...).to_be_visible()."""
     from playwright.sync_api import expect
