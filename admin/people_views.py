@@ -1,5 +1,6 @@
 """People (人员): search, register, edit, roster import (all or nothing) and export."""
 import io
+from urllib.parse import quote
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -65,10 +66,13 @@ def people_export():
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.data_type = "s" if cell.value is not None else cell.data_type
+    sheet.title = "人员名单"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()
     book.save(buffer)
-    return Response(buffer.getvalue(), mimetype=MIME,
-                    headers={"Content-Disposition": "attachment; filename=roster.xlsx"})
+    return Response(buffer.getvalue(), mimetype=MIME, headers={
+        "Content-Disposition": f"attachment; filename=roster.xlsx; filename*=UTF-8''{quote('人员名单.xlsx')}"})
 
 
 @bp.route("/people/new", methods=["GET", "POST"])

@@ -1,11 +1,13 @@
 """The back office's frame: the grouped menu per role, the current page, breadcrumbs, the home page's figures,
 the words for codes, one money and one count format, error pages, the people list's paging, and no inline
 script or style anywhere in the back office's templates."""
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from admin.filters import today as business_today
@@ -228,3 +230,11 @@ def test_active_meal_periods_without_meals_show_zero_against_their_forecast(app,
     lines = today.meals_against_forecast(db.session, {"periods": []}, business_today())
     assert [(line.visits, line.forecast) for line in lines] == [(0, None)] * len(
         db.session.scalars(select(MealPeriod).where(MealPeriod.active.is_(True))).all())
+
+
+def test_the_people_export_has_a_chinese_name_words_and_a_frozen_header(signed_in, canteen):
+    response = signed_in("manager").get("/admin/people/export.xlsx")
+    assert "filename*=UTF-8''%E4%BA%BA%E5%91%98%E5%90%8D%E5%8D%95.xlsx" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert sheet.title == "人员名单" and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert {row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"在用", "已清退"}
