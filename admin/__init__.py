@@ -36,6 +36,7 @@ def init_app(app) -> None:
         import_views,
         index,
         kitchen_views,
+        navigation,
         offline_views,
         people_views,
         report_views,
@@ -45,10 +46,12 @@ def init_app(app) -> None:
         subsidy_views,
         summary_views,
     )
+    from admin.error_pages import init_error_pages
     from admin.security import init_security
 
     init_babel(app, TRANSLATIONS, _locale)
     init_security(app)
+    init_error_pages(app)
     app.register_blueprint(bp)
     if _diner_enabled(app):
         from admin.booking_views import kitchen

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin import audit
+from admin.error_pages import on_blueprint
 from admin.filters import today
 from admin.formatting import error_text
 from admin.security import check_session, remote_addr, requires
@@ -26,6 +27,7 @@ from canteen.web_security import check_csrf
 
 kitchen = Blueprint("diner_admin", __name__, url_prefix="/admin", template_folder="templates")
 kitchen.before_request(check_session)
+on_blueprint(kitchen)
 kitchen.before_request(check_csrf)
 KITCHEN_DAYS = 7
 

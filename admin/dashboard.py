@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import redis
 from flask import Response, current_app, jsonify, render_template, stream_with_context
-from sqlalchemy import distinct, func
+from flask_babel import gettext
 
 from admin.blueprint import bp
 from admin.filters import today
@@ -18,36 +18,24 @@ from admin.security import READERS, requires
 from canteen import reports
 from canteen.extensions import db
 from canteen.live import LIVE_CHANNEL, redis_client
-from canteen.models import JournalEntry, MealPeriod, Terminal
+from canteen.money import count, yuan_sign
 from canteen.reports import Filters
-from canteen.reports.base import names
-from canteen.reports.headcount import counted_meals
+from canteen.today import live_figures as today_figures
 
 #: Publishing anything here (e.g. after a meal is booked) wakes every dashboard stream.
 CHANNEL = LIVE_CHANNEL
 
 
 def live_figures() -> dict:
-    """Today's meals and diners per meal period and per terminal, and today's money in and out of wallets."""
-    day = today()
-    f = Filters(start=day, end=day, tz=current_app.config["TIMEZONE"])
-    periods, terminals = names(db.session, MealPeriod), names(db.session, Terminal, "code")
-    per_period = db.session.execute(counted_meals(f, JournalEntry.meal_period_id, func.count(),
-                                                  func.count(distinct(JournalEntry.person_id)))
-                                    .group_by(JournalEntry.meal_period_id)).all()
-    per_terminal = db.session.execute(counted_meals(f, JournalEntry.terminal_id, func.count())
-                                      .group_by(JournalEntry.terminal_id)).all()
-    funds = reports.funds_summary(db.session, f).totals
+    """Today's live figures (:func:`canteen.today.live_figures`) with the money also as text for the page."""
+    figures = today_figures(db.session, today(), current_app.config["TIMEZONE"])
     db.session.rollback()
-    return {
-        "date": day.isoformat(),
-        "periods": sorted([{"name": periods.get(p, "时段外"), "visits": v, "diners": d} for p, v, d in per_period],
-                          key=lambda r: r["name"]),
-        "terminals": sorted([{"name": terminals.get(t, "（后台）"), "visits": v} for t, v in per_terminal],
-                            key=lambda r: r["name"]),
-        "visits": sum(v for _, v, _ in per_period),
-        "money_in": funds["money_in"], "money_out": funds["money_out"],
-    }
+    figures["visits_text"] = count(figures["visits"])
+    figures["money_in_text"] = yuan_sign(figures["money_in"])
+    figures["money_out_text"] = yuan_sign(figures["money_out"])
+    for row in figures["periods"]:
+        row.pop("id", None)
+    return figures
 
 
 def redis_ok() -> bool:
@@ -71,7 +59,8 @@ def dashboard():
     per_day: dict = {}
     for row in trend.rows:
         per_day[row["date"].isoformat()] = per_day.get(row["date"].isoformat(), 0) + row["visits"]
-    chart = {"labels": list(per_day), "values": list(per_day.values()), "type": "line"}
+    chart = {"labels": list(per_day), "series": [{"name": gettext("就餐人次"), "values": list(per_day.values()),
+                                                  "type": "line"}]}
     return render_template("admin/dashboard.html", live=live_figures(), chart=chart, push=redis_ok())
 
 

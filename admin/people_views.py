@@ -1,5 +1,6 @@
 """People (人员): search, register, edit, roster import (all or nothing) and export."""
 import io
+from urllib.parse import quote
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -16,6 +17,7 @@ from admin.security import READERS, WRITERS, remote_addr, requires
 from admin.xlsx import MIME
 from canteen.errors import DomainError
 from canteen.extensions import db
+from canteen.labels import label
 from canteen.models import Account, Card, CardEvent, Department, DinerCategory, Person
 from canteen.services.people import create_person
 
@@ -46,7 +48,9 @@ def people():
     page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
     found = list(db.session.scalars(_people_query().limit(PAGE).offset((page - 1) * PAGE)))
     total = db.session.scalar(select(func.count()).select_from(_people_query().subquery()))
-    return render_template("admin/people.html", people=found, total=total, page=page, per_page=PAGE, **_choices())
+    paging = {name: request.args[name] for name in ("q", "department") if request.args.get(name)}
+    return render_template("admin/people.html", people=found, total=total, page=page, per_page=PAGE, paging=paging,
+                           **_choices())
 
 
 @bp.get("/people/export.xlsx")
@@ -58,14 +62,17 @@ def people_export():
     sheet.append(list(COLUMNS) + ["状态"])
     for person in db.session.scalars(_people_query()):
         sheet.append([person.staff_no, person.name, person.department.name, person.category.name, person.phone or "",
-                      "在用" if person.state == "active" else "已清退"])
+                      label("person_state", person.state)])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.data_type = "s" if cell.value is not None else cell.data_type
+    sheet.title = "人员名单"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()
     book.save(buffer)
-    return Response(buffer.getvalue(), mimetype=MIME,
-                    headers={"Content-Disposition": "attachment; filename=roster.xlsx"})
+    return Response(buffer.getvalue(), mimetype=MIME, headers={
+        "Content-Disposition": f"attachment; filename=roster.xlsx; filename*=UTF-8''{quote('人员名单.xlsx')}"})
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -105,7 +112,7 @@ def person(person_id: int):
     events = list(db.session.scalars(select(CardEvent).where(CardEvent.card_id.in_([c.id for c in cards]))
                                      .order_by(CardEvent.id.desc()))) if cards else []
     return render_template("admin/person.html", person=found, wallets=wallets, cards=cards, events=events,
-                           request_key=new_request_key(), **_choices())
+                           card_uids={c.id: c.uid for c in cards}, request_key=new_request_key(), **_choices())
 
 
 @bp.post("/people/<int:person_id>")

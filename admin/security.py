@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 
 from admin import audit
 from admin.blueprint import bp
+from admin.error_pages import error_page
 from canteen.extensions import db
 from canteen.models import Operator
 from canteen.web_security import check_csrf, init_web_security
@@ -129,4 +130,4 @@ def _csrf_failed(exc):
                  username=None if operator else (request.form.get("username") or "")[:50] or None,
                  remote_addr=remote_addr(), target=request.path[:100], detail=f"csrf: {exc.description}")
     db.session.commit()
-    return f"CSRF 校验失败，请刷新页面后重试（{exc.description}）", 400
+    return error_page(400, "csrf")

@@ -1,7 +1,7 @@
 """Diner categories and their limits, meal periods and prices, terminals (keys, last seen)."""
 import re
 import secrets
-from datetime import time, timedelta
+from datetime import time
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -16,11 +16,9 @@ from canteen.extensions import db
 from canteen.models import DinerCategory, MealPeriod, MealPrice, Terminal, utcnow
 from canteen.services.blacklist import blacklist_version
 from canteen.services.offline_gaps import list_gaps
-from canteen.services.terminal_state import freshness
+from canteen.services.terminal_state import freshness, is_online
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-#: A terminal not heard from for this long is shown as offline.
-ONLINE_WITHIN = timedelta(minutes=5)
 
 
 def _count(name: str) -> int | None:
@@ -137,7 +135,7 @@ def terminals():
     """Terminals: place, active, last seen and whether they are online."""
     found = list(db.session.scalars(select(Terminal).order_by(Terminal.code)))
     now = utcnow()
-    online = {t.id: bool(t.last_seen_dt and now - t.last_seen_dt < ONLINE_WITHIN) for t in found}
+    online = {t.id: is_online(t, now) for t in found}
     version = blacklist_version(db.session)
     fresh = {t.id: freshness(t, version, now) for t in found}
     return render_template("admin/terminals.html", terminals=found, online=online, fresh=fresh,

@@ -1,8 +1,8 @@
 """Money as people key and read it: yuan text <-> integer fen, without floats.
 
 The one definition of reading an amount a person typed (:func:`parse_yuan`) and of showing one (:func:`yuan`,
-:func:`yuan_sign`); the server, the back office, the terminal and the documents all use these. Pure: no
-database, no Flask, so the terminal imports it too.
+:func:`yuan_sign`), and of showing a count (:func:`count`); the server, the back office, the terminal and the
+documents all use these. Pure: no database, no Flask, so the terminal imports it too.
 """
 import re
 
@@ -45,3 +45,10 @@ def yuan_sign(fen, *, grouped: bool = True) -> str:
         return ""
     text = yuan(fen, grouped=grouped)
     return f"-￥{text[1:]}" if text.startswith("-") else f"￥{text}"
+
+
+def count(number) -> str:
+    """A count as people read it: ``1,234`` (``-12`` below zero); None as ""."""
+    if number is None:
+        return ""
+    return f"{int(number):,}"

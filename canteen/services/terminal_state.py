@@ -14,6 +14,13 @@ from canteen.models import Terminal
 SNAPSHOT_STALE = timedelta(minutes=10)
 #: A terminal refuses to charge offline from a snapshot older than this (its default offline age limit).
 SNAPSHOT_EXPIRED = timedelta(hours=24)
+#: A terminal heard from within this long is online (terminals send a heartbeat every minute).
+ONLINE_WITHIN = timedelta(minutes=5)
+
+
+def is_online(terminal: Terminal, now: datetime) -> bool:
+    """Whether the terminal was heard from within :data:`ONLINE_WITHIN`."""
+    return bool(terminal.last_seen_dt and now - terminal.last_seen_dt < ONLINE_WITHIN)
 
 
 def report_state(terminal: Terminal, *, blacklist_version: int, snapshot_at: str | None, outbox_pending: int,

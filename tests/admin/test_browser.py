@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from canteen import reports
 from canteen.extensions import db
+from canteen.money import yuan_sign
 from canteen.reports import Filters
 from tests.admin.dataset import DAYS
 from tests.browser import chromium
@@ -47,7 +48,8 @@ def test_a_manager_filters_a_report_downloads_it_and_reads_the_summary(page, liv
     summary = reports.work_summary(db.session, Filters(start=DAYS[0], end=DAYS[-1]))
     db.session.commit()
     _sign_in(page, live_server, username)
-    page.click("text=报表")
+    page.click("#main-menu [data-group=reports] > a")
+    page.click("#main-menu a[href='/admin/reports/']")
     page.click("text=消费汇总")
     page.fill("input[name=start]", DAYS[0].isoformat())
     page.fill("input[name=end]", DAYS[-1].isoformat())
@@ -55,7 +57,7 @@ def test_a_manager_filters_a_report_downloads_it_and_reads_the_summary(page, liv
     page.select_option("select[name=by]", "day")
     page.click("form#filters button[type=submit]")
     page.wait_for_selector("table#report tfoot")
-    assert page.text_content("tfoot td[data-key=net]") == f"{expected['net'] // 100:,}.{expected['net'] % 100:02d}"
+    assert page.text_content("tfoot td[data-key=net]") == yuan_sign(expected["net"])
     assert len(page.query_selector_all("table#report tbody tr")) == len(DAYS)
     assert page.query_selector("#chart svg rect") is not None
     with page.expect_download() as info:
@@ -64,7 +66,8 @@ def test_a_manager_filters_a_report_downloads_it_and_reads_the_summary(page, liv
         sheet = load_workbook(io.BytesIO(exported.read())).active
     totals = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "合计")
     assert int(Decimal(str(totals[5])) * 100) == expected["net"]
-    page.click("text=工作总结")
+    page.click("#main-menu [data-group=reports] > a")
+    page.click("#main-menu a[href='/admin/summary']")
     page.fill("input[name=start]", DAYS[0].isoformat())
     page.fill("input[name=end]", DAYS[-1].isoformat())
     page.click("form.filters button[type=submit]")

@@ -1,12 +1,11 @@
 /* Live dashboard: server-sent events while pushes work; when Redis is away the note says so and the figures are
-   polled every 10 s, and when a poll finds pushes working again the stream is opened again. */
+   polled every 10 s, and when a poll finds pushes working again the stream is opened again.
+ * Figures arrive formatted by the server (*_text), so the page shows one money and one count format. */
 (function () {
   "use strict";
   var script = document.getElementById("dashboard-script");
   var mode = document.getElementById("live-mode");
   var polling = null;
-
-  function yuan(fen) { return (fen / 100).toFixed(2); }
 
   function note(live) {
     mode.className = live ? "ok" : "error";
@@ -25,9 +24,9 @@
 
   function show(data) {
     document.getElementById("live-date").textContent = data.date;
-    document.getElementById("live-visits").textContent = data.visits;
-    document.getElementById("live-in").textContent = yuan(data.money_in);
-    document.getElementById("live-out").textContent = yuan(data.money_out);
+    document.getElementById("live-visits").textContent = data.visits_text;
+    document.getElementById("live-in").textContent = data.money_in_text;
+    document.getElementById("live-out").textContent = data.money_out_text;
     rows("live-periods", data.periods, ["name", "visits", "diners"]);
     rows("live-terminals", data.terminals, ["name", "visits"]);
   }
