@@ -7,7 +7,7 @@ from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import utcnow
 from canteen.services.diner_accounts import account_of, authenticate, session_tag, set_password_with_code
-from canteen.web_security import sign_in_limit
+from canteen.web_security import safe_next, sign_in_limit
 from diner.blueprint import bp
 from diner.security import LANGUAGES, audit, lang, render
 
@@ -98,5 +98,4 @@ def language(code: str):
     """Chinese (default) or English."""
     if code in LANGUAGES:
         session["diner_lang"] = code
-    target = request.args.get("next") or ""
-    return redirect(target if target.startswith("/me/") and "//" not in target else url_for("diner.home"))
+    return redirect(safe_next(request.args.get("next"), "/me/", url_for("diner.home")))
