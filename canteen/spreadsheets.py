@@ -7,7 +7,10 @@ openpyxl sees a byte, :func:`check_archive` reads the archive's directory and re
 * more than :data:`MAX_MEMBERS` members;
 * a member that inflates beyond :data:`MAX_MEMBER_BYTES`, or all of them beyond :data:`MAX_TOTAL_BYTES`;
 * a member larger than 1 MiB inflated that is more than :data:`MAX_RATIO` times its compressed size;
-* any XML member with a ``<!DOCTYPE`` or ``<!ENTITY`` (no spreadsheet needs one), read in small chunks.
+* shared strings beyond :data:`MAX_SHARED_STRINGS_BYTES` (openpyxl keeps them all in memory, about seven times
+  their size);
+* any XML member with a ``<!DOCTYPE`` or ``<!ENTITY`` (no spreadsheet needs one), or a row longer than
+  :data:`MAX_ROW_BYTES` (openpyxl builds a whole row at once), read in small chunks.
 
 Declared sizes cannot lie: :mod:`zipfile` stops at the declared size and fails the CRC check. Then the
 workbook is opened read-only (streamed; openpyxl parses its XML with defusedxml when it is installed, and it
@@ -25,11 +28,14 @@ from canteen.errors import DomainError
 MAX_MEMBERS = 200
 MAX_MEMBER_BYTES = 24 * 1024 * 1024
 MAX_TOTAL_BYTES = 48 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 12 * 1024 * 1024
+MAX_ROW_BYTES = 256 * 1024
 MAX_RATIO = 100
 #: Members this small may compress as well as they like.
 RATIO_FREE_BYTES = 1024 * 1024
 MAX_COLUMNS = 64
 _DTD = re.compile(rb"<!\s*(doctype|entity)", re.IGNORECASE)
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>]|</(?:\w+:)?sheetData>")
 _CHUNK = 64 * 1024
 
 
@@ -56,21 +62,37 @@ def check_archive(data: bytes) -> None:
         for member in members:
             if member.file_size > MAX_MEMBER_BYTES:
                 raise SpreadsheetRefused(f"{member.filename[:40]} 解压后超过 {MAX_MEMBER_BYTES // 1024 // 1024} MB")
+            if member.filename.endswith("sharedStrings.xml") and member.file_size > MAX_SHARED_STRINGS_BYTES:
+                raise SpreadsheetRefused(f"共享字符串解压后超过 {MAX_SHARED_STRINGS_BYTES // 1024 // 1024} MB")
             if member.file_size > RATIO_FREE_BYTES and member.file_size > MAX_RATIO * max(member.compress_size, 1):
                 raise SpreadsheetRefused(f"{member.filename[:40]} 压缩比异常")
         for member in members:
             if member.filename.endswith((".xml", ".rels")):
-                _refuse_dtd(archive, member)
+                _scan(archive, member)
 
 
-def _refuse_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    tail = b""
+def _scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Read one XML member in chunks: refuse a DTD or entity, and a row longer than :data:`MAX_ROW_BYTES`."""
+    tail, offset, last_row = b"", 0, None
     try:
         with archive.open(member) as stream:
             while chunk := stream.read(_CHUNK):
-                if _DTD.search(tail + chunk):
+                window = tail + chunk
+                if _DTD.search(window):
                     raise SpreadsheetRefused(f"{member.filename[:40]} 含有 DTD 或实体声明")
+                start = offset - len(tail)
+                for match in _ROW.finditer(window):
+                    at = start + match.start()
+                    if last_row is not None and at - last_row > MAX_ROW_BYTES:
+                        raise SpreadsheetRefused(f"{member.filename[:40]} 中有一行过长")
+                    if match.group().startswith(b"</"):
+                        last_row = None  # the rows end here
+                    elif last_row is None or at > last_row:
+                        last_row = at
+                offset += len(chunk)
                 tail = chunk[-16:]
+                if last_row is not None and offset - last_row > MAX_ROW_BYTES + _CHUNK:
+                    raise SpreadsheetRefused(f"{member.filename[:40]} 中有一行过长")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
         raise SpreadsheetRefused("压缩包已损坏") from None
     except RuntimeError:  # an encrypted member

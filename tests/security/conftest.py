@@ -1,10 +1,11 @@
 """Fixtures for the security tests: every request starts with an empty ``g`` (see tests/admin/conftest.py)."""
 import pytest
 
-from tests.admin.conftest import FreshClient
+from tests.admin.conftest import FreshClient, signed_in  # noqa: F401  (a fixture used here too)
 
 
 @pytest.fixture(autouse=True)
-def fresh_requests(app):
-    """Security tests use :class:`FreshClient`."""
-    app.test_client_class = FreshClient
+def fresh_requests(request):
+    """Tests with an app use :class:`FreshClient`; tests without one run once, on no database."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app").test_client_class = FreshClient
