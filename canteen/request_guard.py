@@ -4,7 +4,9 @@
   ``bad_request`` (400): PostgreSQL cannot store it and no field of the canteen needs it.
 * A JSON body larger than ``MAX_JSON_BYTES`` or nested deeper than :data:`MAX_JSON_DEPTH` is refused with
   ``payload_too_large`` (413), before any view, terminal key or operator token is looked at.
-* A JSON integer outside the 64-bit range the database stores is refused with ``number_out_of_range`` (400).
+* A JSON integer outside the 64-bit range the database stores (or of more digits than Python parses), or such an
+  integer in the URL's path, is refused with ``number_out_of_range`` (400). Smaller columns are guarded by the
+  API's schemas (:func:`canteen.api.schemas.counter`).
 
 API paths answer ``{"error": {"code", "message"}}``; pages answer a short plain text.
 """
@@ -78,8 +80,10 @@ def parse_json(raw: bytes, *, max_bytes: int = MAX_JSON_BYTES, max_depth: int = 
         data = json.loads(raw)
     except RecursionError:
         raise Refused("payload_too_large", f"nested deeper than {max_depth}") from None
-    except ValueError:
-        return None
+    except json.JSONDecodeError:
+        return None  # malformed: the view refuses it as it always did
+    except ValueError:  # an integer of more than 4,300 digits
+        raise Refused("number_out_of_range") from None
     check_json(data, max_depth=max_depth)
     return data
 
@@ -88,6 +92,9 @@ def guard_request():
     """``before_request`` of the whole app: refuse NUL bytes, oversized or too deep JSON, huge integers."""
     try:
         check_text(request.path, "the path")
+        for value in (request.view_args or {}).values():
+            if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
+                raise Refused("number_out_of_range")
         for name, value in request.args.items(multi=True):
             check_text(name, "the query")
             check_text(value, f"?{name[:20]}")
