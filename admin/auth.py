@@ -12,7 +12,7 @@ from admin.blueprint import bp
 from admin.security import SignedIn, remote_addr, requires, start_session
 from canteen.extensions import db
 from canteen.models import utcnow
-from canteen.services.signin import clean_username, sign_in_operator
+from canteen.services.signin import clean_username, end_sessions, sign_in_operator
 from canteen.web_security import safe_next, sign_in_limit
 
 LANGUAGES = ("zh_Hans_CN", "en")
@@ -79,7 +79,9 @@ def login():
 @requires("admin", "manager", "auditor", "cashier")
 def logout():
     """Sign out."""
-    audit.record(db.session, action="logout", result="ok", operator=current_user.operator, remote_addr=remote_addr())
+    operator = current_user.operator
+    end_sessions(db.session, operator)  # every copy of this session's cookie, and the operator's other sessions
+    audit.record(db.session, action="logout", result="ok", operator=operator, remote_addr=remote_addr())
     db.session.commit()
     logout_user()
     session.clear()
@@ -102,6 +104,7 @@ def change_password():
         db.session.commit()
         return render_template("admin/password.html", error=problem), 400
     operator.password_hash = hash_password(new)
+    end_sessions(db.session, operator)
     audit.record(db.session, action="password.change", result="ok", operator=operator, remote_addr=remote_addr())
     db.session.commit()
     login_user(SignedIn(operator))

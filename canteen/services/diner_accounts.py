@@ -140,15 +140,16 @@ def set_password_with_code(session: Session, *, staff_no, code, password, now: d
 
 
 def session_tag(account: DinerAccount) -> str:
-    """What a signed-in session remembers: changing the password ends every other session."""
-    return f"{account.person_id}:{(account.password_hash or '')[-12:]}"
+    """What a signed-in session remembers: changing the password or signing out ends every session."""
+    return f"{account.person_id}:{(account.password_hash or '')[-12:]}:{account.session_generation or 0}"
 
 
 def person_for_tag(session: Session, tag) -> Person | None:
     """The active person a session tag names, if the password is still the one signed in with."""
-    person_id, _, tail = str(tag or "").partition(":")
+    person_id, tail, generation = (str(tag or "").split(":") + ["", ""])[:3]
     account = session.get(DinerAccount, int(person_id)) if person_id.isdigit() and len(person_id) < 19 else None
-    if account is None or not account.password_hash or account.password_hash[-12:] != tail:
+    if (account is None or not account.password_hash or account.password_hash[-12:] != tail
+            or str(account.session_generation or 0) != generation):
         return None
     person = session.get(Person, account.person_id)
     return person if person is not None and person.state == "active" else None

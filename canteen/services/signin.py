@@ -5,6 +5,8 @@
 * Whether or not the account exists, the password is checked against a hash (a dummy one for unknown or
   deactivated accounts), so the answer takes as long either way and does not tell which user names exist.
 * Every success and failure writes an audit row (the caller commits).
+* Every account has a session generation that signed-in sessions remember; :func:`end_sessions` moves it on, so
+  signing out or changing the password ends every session of the account, wherever its cookie was copied.
 
 The hourly limits (per account, per client address) are counted by the web layer with Flask-Limiter
 (:mod:`canteen.web_security`), Redis when configured.
@@ -86,6 +88,17 @@ def count_failure(session: Session, table, key_column, key, now: datetime, detai
         return SignInResult("locked", minutes=int(LOCK_FOR.total_seconds() // 60),
                             detail=f"{failures} failures in a row")
     return SignInResult("failed", detail=detail)
+
+
+def end_sessions(session: Session, account) -> None:
+    """End every signed-in session of `account` (an Operator or a DinerAccount) at its next request: the
+    account's session generation moves on (sign-out, password change). The caller commits."""
+    table = type(account)
+    key = table.__mapper__.primary_key[0]
+    session.flush()
+    session.execute(update(table).where(key == getattr(account, key.key))
+                    .values(session_generation=table.session_generation + 1))
+    session.expire(account, ["session_generation"])
 
 
 def clean_username(text) -> str:

@@ -1,7 +1,8 @@
 """Fixtures for the security tests: every request starts with an empty ``g`` (see tests/admin/conftest.py)."""
 import pytest
 
-from tests.admin.conftest import FreshClient, signed_in  # noqa: F401  (a fixture used here too)
+from tests.admin.conftest import FreshClient, signed_in  # noqa: F401  (fixtures used here too)
+from tests.diner.conftest import diner_client  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
