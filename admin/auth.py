@@ -3,22 +3,18 @@
 Five failed sign-ins in a row lock the account for 15 minutes; beyond that, at most 100
 failures an hour per account are even looked at (Flask-Limiter, Redis when configured).
 """
-from datetime import timedelta
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from admin import audit
 from admin.blueprint import bp
 from admin.security import SignedIn, remote_addr, requires, start_session
 from canteen.extensions import db
-from canteen.models import Operator, utcnow
-from canteen.web_security import sign_in_limit
+from canteen.models import utcnow
+from canteen.services.signin import clean_username, end_sessions, sign_in_operator
+from canteen.web_security import safe_next, sign_in_limit
 
-LOCK_AFTER = 5
-LOCK_FOR = timedelta(minutes=15)
 LANGUAGES = ("zh_Hans_CN", "en")
 
 
@@ -54,46 +50,28 @@ def hash_password(password: str) -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/admin") and "//" not in target and "\\" not in target:
-        return target
-    return url_for("admin.index")
+    return safe_next(target, "/admin", url_for("admin.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @sign_in_limit(_account_key, _rate_limited)
 def login():
-    """The sign-in form; a wrong password or a locked account answers 401."""
+    """The sign-in form; a wrong password or a locked account answers 401 (the one sign-in service decides)."""
     if request.method == "GET":
         return render_template("admin/login.html")
-    username = (request.form.get("username") or "").strip()[:50]
-    password = request.form.get("password") or ""
-    operator = db.session.scalar(select(Operator).where(func.lower(Operator.username) == username.lower()))
+    username = clean_username(request.form.get("username"))
     now = utcnow()
-    if operator is not None and operator.locked_until_dt is not None and operator.locked_until_dt > now:
-        audit.record(db.session, action="login", result="locked", operator=operator, remote_addr=remote_addr())
-        db.session.commit()
-        minutes = int((operator.locked_until_dt - now).total_seconds() // 60) + 1
-        return render_template("admin/login.html", error=f"账户已锁定，请 {minutes} 分钟后再试"), 401
-    if operator is None or not operator.active or not check_password_hash(operator.password_hash, password):
-        result, detail = "failed", "unknown user" if operator is None else "bad password"
-        if operator is not None:
-            failures = db.session.execute(
-                update(Operator).where(Operator.id == operator.id)
-                .values(failed_logins=Operator.failed_logins + 1).returning(Operator.failed_logins)).scalar_one()
-            if failures >= LOCK_AFTER:
-                db.session.execute(update(Operator).where(Operator.id == operator.id)
-                                   .values(failed_logins=0, locked_until_dt=now + LOCK_FOR))
-                result, detail = "locked", f"{failures} failures in a row"
-        audit.record(db.session, action="login", result=result, operator=operator, username=username,
-                     remote_addr=remote_addr(), detail=detail)
-        db.session.commit()
+    result = sign_in_operator(db.session, username=username, password=request.form.get("password"), now=now,
+                              remote_addr=remote_addr())
+    db.session.commit()
+    if result.outcome == "locked":
+        return render_template("admin/login.html", error=f"账户已锁定，请 {result.minutes} 分钟后再试"), 401
+    if not result.ok:
         return render_template("admin/login.html", error="用户名或密码错误", username=username), 401
-    operator.failed_logins, operator.locked_until_dt = 0, None
+    operator = result.operator
     session.clear()
     login_user(SignedIn(operator))
     start_session(operator)
-    audit.record(db.session, action="login", result="ok", operator=operator, remote_addr=remote_addr())
-    db.session.commit()
     return redirect(_safe_next(request.args.get("next")))
 
 
@@ -101,7 +79,9 @@ def login():
 @requires("admin", "manager", "auditor", "cashier")
 def logout():
     """Sign out."""
-    audit.record(db.session, action="logout", result="ok", operator=current_user.operator, remote_addr=remote_addr())
+    operator = current_user.operator
+    end_sessions(db.session, operator)  # every copy of this session's cookie, and the operator's other sessions
+    audit.record(db.session, action="logout", result="ok", operator=operator, remote_addr=remote_addr())
     db.session.commit()
     logout_user()
     session.clear()
@@ -124,6 +104,7 @@ def change_password():
         db.session.commit()
         return render_template("admin/password.html", error=problem), 400
     operator.password_hash = hash_password(new)
+    end_sessions(db.session, operator)
     audit.record(db.session, action="password.change", result="ok", operator=operator, remote_addr=remote_addr())
     db.session.commit()
     login_user(SignedIn(operator))

@@ -23,6 +23,7 @@ from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import Operator, RosterImport, utcnow
 from canteen.services.people import create_person
+from canteen.spreadsheets import SpreadsheetRefused, check_archive
 
 #: Jobs started by this process, so tests (and a clean shutdown) can wait for them.
 _running: dict[int, threading.Thread] = {}
@@ -130,6 +131,12 @@ def people_import_start():
     if not data or len(data) > MAX_BYTES:
         message = _("请选择名单文件") if not data else _("文件过大（超过 %(mb)s MB）", mb=MAX_BYTES // 1024 // 1024)
         return jsonify(error={"code": "invalid_input", "message": message}), 400
+    try:  # a zip bomb or a DTD is refused here, before any thread parses it (a non-zip fails in the job)
+        if data[:2] == b"PK":
+            check_archive(data)
+    except SpreadsheetRefused as refused:
+        message = _("表格文件已拒绝：%(reason)s", reason=refused.reason)
+        return jsonify(error={"code": refused.code, "message": message}), 400
     job = RosterImport(operator_id=current_user.operator.id, filename=(upload.filename if upload else "")[:80])
     db.session.add(job)
     db.session.flush()

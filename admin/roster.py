@@ -3,18 +3,15 @@
 Hostile files are expected: not a spreadsheet, wrong columns, formulas, duplicate staff numbers,
 unknown departments, far too many rows. Nothing is written unless every row is good.
 """
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 from flask import has_request_context
 from flask_babel import gettext
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from canteen.models import Department, DinerCategory, Person
+from canteen.spreadsheets import SpreadsheetRefused, open_workbook, rows
 
 COLUMNS = ("工号", "姓名", "部门", "人员类别", "电话")
 REQUIRED = COLUMNS[:4]
@@ -55,6 +52,13 @@ class Problem:
 
 def _problem(msgid: str, **values) -> Problem:
     return Problem((msgid, values))
+
+
+def _refused(refused: SpreadsheetRefused) -> Problem:
+    """The guarded reader's refusal (canteen.spreadsheets) as a problem of the whole file."""
+    if refused.reason == "不是有效的 .xlsx 文件":
+        return _problem("不是有效的 .xlsx 文件")
+    return _problem("表格文件已拒绝：%(reason)s", reason=refused.reason)
 
 
 @dataclass
@@ -100,12 +104,14 @@ def read_roster(session: Session, data: bytes, progress=None) -> Roster:
         roster.errors.append((0, _problem("文件过大（超过 %(mb)s MB）", mb=MAX_BYTES // 1024 // 1024)))
         return roster
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        roster.errors.append((0, _problem("不是有效的 .xlsx 文件")))
+        book = open_workbook(data, data_only=False)
+    except SpreadsheetRefused as refused:
+        roster.errors.append((0, _refused(refused)))
         return roster
     try:
         _read_sheet(session, book.worksheets[0] if book.worksheets else None, roster, progress)
+    except SpreadsheetRefused as refused:
+        roster.rows, roster.errors = [], [(0, _refused(refused))]
     finally:
         book.close()
     if not roster.rows and not roster.errors:
@@ -128,7 +134,7 @@ def _read_sheet(session: Session, sheet, roster: Roster, progress=None) -> None:
     existing = set(session.scalars(select(Person.staff_no)))
     seen: dict[str, int] = {}
     header = None
-    for line, cells in enumerate(sheet.iter_rows(), 1):
+    for line, cells in enumerate(rows(sheet, max_rows=MAX_ROWS + 2, max_columns=len(COLUMNS) + 16), 1):
         if line > MAX_ROWS + 1:
             roster.errors = [(0, _problem("行数超过上限 %(n)s，请分批导入", n=MAX_ROWS))]
             return

@@ -29,22 +29,24 @@ login_manager = LoginManager()
 
 
 class SignedIn(UserMixin):
-    """The signed-in operator as Flask-Login sees it; the id names the password, so changing it signs out."""
+    """The signed-in operator as Flask-Login sees it; the id names the password and the session generation, so
+    changing the password or signing out ends every session of the operator."""
 
     def __init__(self, operator: Operator):
         self.operator = operator
         self.role = operator.role
 
     def get_id(self) -> str:
-        """``<operator id>:<tail of the password hash>``."""
-        return f"{self.operator.id}:{self.operator.password_hash[-12:]}"
+        """``<operator id>:<tail of the password hash>:<session generation>``."""
+        return f"{self.operator.id}:{self.operator.password_hash[-12:]}:{self.operator.session_generation or 0}"
 
 
 @login_manager.user_loader
 def _load(user_id: str):
-    op_id, _, tail = (user_id or "").partition(":")
-    operator = db.session.get(Operator, int(op_id)) if op_id.isdigit() else None
-    if operator is None or not operator.active or operator.password_hash[-12:] != tail:
+    op_id, tail, generation = ((user_id or "").split(":") + ["", ""])[:3]
+    operator = db.session.get(Operator, int(op_id)) if op_id.isdigit() and len(op_id) < 19 else None
+    if (operator is None or not operator.active or operator.password_hash[-12:] != tail
+            or str(operator.session_generation or 0) != generation):
         return None
     return SignedIn(operator)
 

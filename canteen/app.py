@@ -12,6 +12,8 @@ from canteen.api import register_api
 from canteen.cli import register_commands
 from canteen.config import load_config
 from canteen.extensions import db, migrate
+from canteen.request_guard import init_request_guard
+from canteen.web_security import init_security_headers, init_web_security
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -23,6 +25,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     db_setup.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
 
+    init_security_headers(app)
+    init_web_security(app)
+    init_request_guard(app)
     register_api(app)
     _operations(app)
     app.register_blueprint(pages.bp)

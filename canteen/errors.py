@@ -94,6 +94,14 @@ CODES: dict[str, tuple[int, str, str]] = {
     "ticket_not_approved": (409, "此招待用餐申请未获批准或已撤销", "This guest meal request is not approved"),
     "guest_request_invalid": (400, "接待用餐申请有误", "Invalid guest meal request"),
     "guest_self_approval": (409, "不能审批自己提交的接待用餐申请", "You cannot decide your own guest meal request"),
+    # Sign-in and hostile input (canteen/services/signin.py, canteen/request_guard.py).
+    "account_locked": (401, "登录失败次数过多，账户已锁定，请稍后再试",
+                       "Too many failed sign-ins: the account is locked for a while"),
+    "too_many_attempts": (429, "登录失败次数过多，请稍后再试", "Too many failed sign-ins; try again later"),
+    "bad_request": (400, "请求中含有不允许的内容（如空字符）", "The request contains characters that are not allowed"),
+    "payload_too_large": (413, "请求内容过大或嵌套过深", "The request body is too large or nested too deeply"),
+    "number_out_of_range": (400, "数值超出允许范围", "A number is out of range"),
+    "spreadsheet_refused": (400, "表格文件过大或结构异常，已拒绝", "The spreadsheet is too large or malformed"),
 }
 
 

@@ -7,9 +7,10 @@ from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import utcnow
 from canteen.services.diner_accounts import account_of, authenticate, session_tag, set_password_with_code
-from canteen.web_security import sign_in_limit
+from canteen.services.signin import end_sessions
+from canteen.web_security import safe_next, sign_in_limit
 from diner.blueprint import bp
-from diner.security import LANGUAGES, audit, lang, render
+from diner.security import LANGUAGES, audit, current_diner, lang, render
 
 
 def _staff_no() -> str:
@@ -88,7 +89,11 @@ def setup():
 
 @bp.post("/logout")
 def logout():
-    """Sign out."""
+    """Sign out: every session of this diner ends (a copied cookie too)."""
+    person = current_diner()
+    if person is not None:
+        end_sessions(db.session, account_of(db.session, person.id))
+        db.session.commit()
     session.pop("diner", None)
     return redirect(url_for("diner.login"))
 
@@ -98,5 +103,4 @@ def language(code: str):
     """Chinese (default) or English."""
     if code in LANGUAGES:
         session["diner_lang"] = code
-    target = request.args.get("next") or ""
-    return redirect(target if target.startswith("/me/") and "//" not in target else url_for("diner.home"))
+    return redirect(safe_next(request.args.get("next"), "/me/", url_for("diner.home")))

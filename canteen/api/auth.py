@@ -10,13 +10,16 @@ from flask import current_app, g, jsonify, request
 from flask_smorest import Blueprint
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select, update
-from werkzeug.security import check_password_hash
 
+from canteen.api.errors import error_response
 from canteen.api.schemas import LoginBody
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import Operator, Terminal, utcnow
 from canteen.rules.offline_seal import key_hash  # how a terminal key is stored
+from canteen.services.audit_trail import record_audit
+from canteen.services.signin import clean_username, sign_in_operator
+from canteen.web_security import sign_in_limit
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Operator sign-in")
 
@@ -141,14 +144,37 @@ def current_operator(required: bool = True) -> Operator | None:
     return operator
 
 
+def _login_account() -> str:
+    """Rate-limit key of the API sign-in: the account named in the body (the back office's key: one count)."""
+    body = request.get_json(silent=True)
+    name = body.get("username") if isinstance(body, dict) else None
+    return "login:" + clean_username(name if isinstance(name, str) else "").lower()
+
+
+def _login_limited(limit):
+    """Over the hourly failure limit: refuse without checking the password, and say so in the audit log."""
+    db.session.rollback()
+    record_audit(db.session, action="api.login", result="denied", username=_login_account()[6:],
+                 remote_addr=request.remote_addr, detail="rate_limited")
+    db.session.commit()
+    return error_response("too_many_attempts")
+
+
 @blp.post("/auth/login")
+@sign_in_limit(_login_account, _login_limited)
 @blp.arguments(LoginBody)
 @blp.doc(summary="Sign an operator in; returns a bearer token")
 def login(body):
-    """Check the password and hand out a token for the Authorization header."""
-    operator = db.session.scalar(select(Operator).where(Operator.username == body["username"]))
-    if operator is None or not operator.active or not check_password_hash(operator.password_hash, body["password"]):
+    """Check the password (the one sign-in service: lockout, audit) and hand out a token for the Authorization
+    header."""
+    result = sign_in_operator(db.session, username=body["username"], password=body["password"], now=utcnow(),
+                              remote_addr=request.remote_addr, action="api.login")
+    db.session.commit()
+    if result.outcome == "locked":
+        raise DomainError("account_locked", minutes=result.minutes)
+    if not result.ok:
         raise DomainError("bad_credentials")
+    operator = result.operator
     hours = int(current_app.config["OPERATOR_TOKEN_HOURS"])
     return jsonify(token=operator_token(operator), expires_in=hours * 3600,
                    operator={"id": operator.id, "username": operator.username, "name": operator.name,

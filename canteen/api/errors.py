@@ -38,6 +38,8 @@ def http_error_response(error):
     """Werkzeug HTTP errors (404, 405, 422 from validation ...) as API errors under /api/."""
     if not request.path.startswith("/api/"):
         return error
+    if getattr(error, "response", None) is not None:  # an answer made already (a sign-in limit's refusal)
+        return error.response
     if error.code == 422:
         messages = (getattr(error, "data", None) or {}).get("messages", {})
         fields = {f: m for location in messages.values() for f, m in location.items()}
@@ -46,7 +48,8 @@ def http_error_response(error):
         return error_response(code, f"{field}: {fields[field]}" if field else None, 400, fields=fields)
     if error.code == 500:
         return error_response("internal_error", "服务器内部错误", 500)
-    code = {400: "invalid_input", 404: "not_found", 405: "method_not_allowed", 415: "invalid_input"}.get(
+    code = {400: "invalid_input", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 415: "invalid_input",
+            429: "too_many_attempts"}.get(
         error.code, "invalid_input")
     return error_response(code, error.description, error.code)
 

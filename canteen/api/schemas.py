@@ -1,6 +1,20 @@
 """Request bodies of the API. Amounts are validated by the services (one place for the money rules)."""
 from marshmallow import Schema, fields, validate
 
+#: What the database's integer columns hold: a larger number is refused as input, never sent to the database.
+INT32 = 2 ** 31 - 1
+INT64 = 2 ** 63 - 1
+
+
+def counter(minimum: int = 0, maximum: int = INT32):
+    """The range of a count or version kept in an INTEGER column."""
+    return validate.Range(minimum, maximum)
+
+
+def identifier(minimum: int = 0):
+    """The range of an id (BIGINT)."""
+    return validate.Range(minimum, INT64)
+
 
 class Fen(fields.Field):
     """An amount in fen. Documented as an integer; passed through as sent so the services

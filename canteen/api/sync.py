@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from canteen import metrics
 from canteen.api.auth import current_operator, current_terminal
+from canteen.api.schemas import counter, identifier
 from canteen.api.writes import KEY_PARAMETER, rules
 from canteen.errors import DomainError
 from canteen.extensions import db
@@ -26,7 +27,7 @@ STREAM_POLL_SECONDS = 2.0
 
 
 class OfflineItem(Schema):
-    seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    seq = fields.Integer(required=True, strict=True, validate=counter(1))
     uid = fields.String(required=True, validate=validate.Length(1, 40))
     amount = fields.Raw(required=True, metadata={"type": "integer", "description": "fen"})
     tapped_at = fields.String(required=True, validate=validate.Length(1, 40),
@@ -42,23 +43,23 @@ class OfflineBatch(Schema):
 
 
 class TerminalStateBody(Schema):
-    blacklist_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    blacklist_version = fields.Integer(required=True, strict=True, validate=counter())
     snapshot_at = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40),
                                 metadata={"description": "when the terminal's snapshot was generated (ISO 8601)"})
-    outbox_pending = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
-    outbox_last_seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
-    print_pending = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=0),
+    outbox_pending = fields.Integer(required=True, strict=True, validate=counter())
+    outbox_last_seq = fields.Integer(required=True, strict=True, validate=counter())
+    print_pending = fields.Integer(load_default=None, allow_none=True, strict=True, validate=counter(),
                                    metadata={"description": "receipts waiting at the terminal's printer "
                                                             "(shown in /metrics)"})
 
 
 class SinceArgs(Schema):
-    since = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    since = fields.Integer(load_default=0, validate=identifier())
 
 
 class ExceptionArgs(Schema):
     limit = fields.Integer(load_default=200, validate=validate.Range(1, 1000))
-    after_id = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    after_id = fields.Integer(load_default=0, validate=identifier())
 
 
 @blp.post("/sync/offline-charges")

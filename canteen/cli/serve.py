@@ -5,6 +5,7 @@ import tempfile
 import click
 from flask import current_app
 from flask.cli import ScriptInfo, with_appcontext
+import gunicorn.http.wsgi
 from gunicorn.app.base import BaseApplication
 
 from canteen import metrics, request_log
@@ -28,6 +29,7 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
+        gunicorn.http.wsgi.SERVER = "canteen"  # every answer names the server; not the software and its version
         app = self.factory()
         app.wsgi_app = StreamSlots(app.wsgi_app, self.stream_threads)
         return app

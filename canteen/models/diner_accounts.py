@@ -24,6 +24,8 @@ class DinerAccount(Base):
     last_signin_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The diner's low-balance reminder (余额提醒): taps leaving less than this many fen say so. NULL: off.
     low_balance_fen: Mapped[int | None] = mapped_column(Fen)
+    #: Moved on by signing out: a session begun under another one has ended (every device at once).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class DinerSetupCode(Base):

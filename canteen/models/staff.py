@@ -29,6 +29,8 @@ class Operator(Base):
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Sign-in is refused until then (锁定), after too many failures in a row.
     locked_until_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Moved on by signing out and changing the password: a back-office session begun under another one has ended.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Terminal(Base):

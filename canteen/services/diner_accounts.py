@@ -7,39 +7,23 @@ lock the sign-in for 15 minutes.
 """
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from canteen.errors import DomainError
 from canteen.models import Person
 from canteen.models.diner_accounts import DinerAccount, DinerSetupCode
 from canteen.services.people import require_active
+from canteen.services.signin import LOCK_AFTER, LOCK_FOR, SignInResult, check_password, count_failure, locked_minutes
 
-LOCK_AFTER = 5
-LOCK_FOR = timedelta(minutes=15)
+__all__ = ["LOCK_AFTER", "LOCK_FOR", "SignInResult"]
 #: No 0/O, 1/I/L: a code read aloud or from paper is typed right. 10 of 31 symbols: about 50 bits.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 MAX_CODE_HOURS = 24 * 14
-
-
-@dataclass
-class SignInResult:
-    """How a sign-in (or a code) went: ``ok``, ``failed`` or ``locked`` (then `minutes` until it opens)."""
-
-    outcome: str
-    person: Person | None = None
-    minutes: int = 0
-    detail: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """True when the diner is signed in."""
-        return self.outcome == "ok"
 
 
 def _digest(code: str) -> str:
@@ -97,25 +81,17 @@ def _person(session: Session, staff_no) -> Person | None:
 
 def _locked(account: DinerAccount | None, now: datetime) -> int:
     """Minutes the account stays locked (0: not locked)."""
-    if account is None or account.locked_until_dt is None or account.locked_until_dt <= now:
-        return 0
-    return int((account.locked_until_dt - now).total_seconds() // 60) + 1
+    return locked_minutes(account.locked_until_dt if account is not None else None, now)
 
 
 def _failure(session: Session, person: Person | None, now: datetime, detail: str) -> SignInResult:
-    """Count a failure in a row (an atomic increment); the fifth locks the account."""
+    """Count a failure in a row (the shared rule of :mod:`canteen.services.signin`); the fifth locks."""
     if person is None:
         return SignInResult("failed", None, detail=detail)
     account = account_of(session, person.id, create=True)
-    failures = session.execute(
-        update(DinerAccount).where(DinerAccount.person_id == account.person_id)
-        .values(failed_logins=DinerAccount.failed_logins + 1).returning(DinerAccount.failed_logins)).scalar_one()
-    if failures >= LOCK_AFTER:
-        session.execute(update(DinerAccount).where(DinerAccount.person_id == account.person_id)
-                        .values(failed_logins=0, locked_until_dt=now + LOCK_FOR))
-        return SignInResult("locked", person, minutes=int(LOCK_FOR.total_seconds() // 60),
-                            detail=f"{failures} failures in a row")
-    return SignInResult("failed", person, detail=detail)
+    result = count_failure(session, DinerAccount, DinerAccount.person_id, account.person_id, now, detail)
+    result.who = person
+    return result
 
 
 def _success(account: DinerAccount, person: Person, now: datetime) -> SignInResult:
@@ -130,8 +106,8 @@ def authenticate(session: Session, *, staff_no, password, now: datetime) -> Sign
     minutes = _locked(account, now)
     if minutes:
         return SignInResult("locked", person, minutes=minutes, detail="locked")
-    if (person is None or person.state != "active" or account is None or not account.password_hash
-            or not check_password_hash(account.password_hash, str(password or "")[:128])):
+    usable = person is not None and person.state == "active" and account is not None
+    if not check_password(account.password_hash if usable else None, str(password or "")[:128]):
         return _failure(session, person, now, "unknown staff number" if person is None else "bad password")
     return _success(account, person, now)
 
@@ -164,15 +140,16 @@ def set_password_with_code(session: Session, *, staff_no, code, password, now: d
 
 
 def session_tag(account: DinerAccount) -> str:
-    """What a signed-in session remembers: changing the password ends every other session."""
-    return f"{account.person_id}:{(account.password_hash or '')[-12:]}"
+    """What a signed-in session remembers: changing the password or signing out ends every session."""
+    return f"{account.person_id}:{(account.password_hash or '')[-12:]}:{account.session_generation or 0}"
 
 
 def person_for_tag(session: Session, tag) -> Person | None:
     """The active person a session tag names, if the password is still the one signed in with."""
-    person_id, _, tail = str(tag or "").partition(":")
+    person_id, tail, generation = (str(tag or "").split(":") + ["", ""])[:3]
     account = session.get(DinerAccount, int(person_id)) if person_id.isdigit() and len(person_id) < 19 else None
-    if account is None or not account.password_hash or account.password_hash[-12:] != tail:
+    if (account is None or not account.password_hash or account.password_hash[-12:] != tail
+            or str(account.session_generation or 0) != generation):
         return None
     person = session.get(Person, account.person_id)
     return person if person is not None and person.state == "active" else None

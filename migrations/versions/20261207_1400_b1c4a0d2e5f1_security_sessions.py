@@ -16,8 +16,16 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # A per-account session generation: every signed-in session remembers the one it began under; signing out
+    # (and changing the password) moves it on, which ends every session of that account at its next request.
+    with op.batch_alter_table('operator') as batch:
+        batch.add_column(sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False))
+    with op.batch_alter_table('diner_account') as batch:
+        batch.add_column(sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('diner_account') as batch:
+        batch.drop_column('session_generation')
+    with op.batch_alter_table('operator') as batch:
+        batch.drop_column('session_generation')
