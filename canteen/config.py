@@ -34,6 +34,11 @@ DEFAULTS = {
     #: Threads per server process kept for event streams (one per terminal, one per open dashboard), on top of
     #: ``canteen serve --threads``; a stream beyond them is answered 503 rather than take a request's thread.
     "STREAM_THREADS": 32,
+    #: Ed25519 private key file (PEM, mode 0600, made by ``canteen ledger keygen``) that signs the ledger's
+    #: checkpoints; empty means no automatic checkpoints. Keep it off the database server.
+    "CHECKPOINT_KEY": "",
+    #: The public key (hex) ``ledger verify --checkpoints`` trusts; empty means the one of ``CHECKPOINT_KEY``.
+    "CHECKPOINT_PUBLIC_KEY": "",
 }
 
 
