@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from canteen.clock import business_date
 from canteen.ledger.chain import GENESIS
 from canteen.models import Account, JournalEntry, LedgerHead, Posting, utcnow
 from canteen.models.base import fen_sum
@@ -149,6 +150,15 @@ def checkpoint_if_configured(session: Session, key_path: str, reason: str, label
     return make_checkpoint(session, key, reason, label)
 
 
+def daily_checkpoint(session: Session, key_path: str, timezone: str) -> LedgerCheckpoint | None:
+    """The business day's checkpoint, made by the first run of the daily job (``canteen reports rollup``) that
+    finds none for today's business date (营业日); None when it exists or no key is configured."""
+    label = f"daily:{business_date(utcnow(), timezone).isoformat()}"
+    if not key_path or checkpoint_labelled(session, label) is not None:
+        return None
+    return checkpoint_if_configured(session, key_path, "daily", label)
+
+
 def checkpoint_record(row: LedgerCheckpoint) -> dict:
     """The checkpoint as one exported JSON object (what ``--export`` appends and ``--checkpoints`` reads)."""
     return {"id": row.id, "entry_id": row.entry_id, "entry_hash": row.entry_hash, "entries": row.entries,
@@ -169,6 +179,14 @@ def checkpoint_labelled(session: Session, label: str) -> LedgerCheckpoint | None
     """The first checkpoint made for `label` (``shift:12``, ``daily:2026-12-07``)."""
     return session.scalar(select(LedgerCheckpoint).where(LedgerCheckpoint.label == label)
                           .order_by(LedgerCheckpoint.id).limit(1))
+
+
+def checkpoint_summary(row: LedgerCheckpoint | None) -> dict | None:
+    """What a report or receipt shows of a checkpoint (the export file holds the whole record)."""
+    if row is None:
+        return None
+    return {"id": row.id, "entry_id": row.entry_id, "entry_hash": row.entry_hash, "signature": row.signature,
+            "made_dt": row.made_dt.isoformat()}
 
 
 def checkpoint_line(row: LedgerCheckpoint | None) -> str:

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from canteen.errors import DomainError
 from canteen.ledger.accounts import system_account
-from canteen.ledger.checkpoints import checkpoint_if_configured, checkpoint_labelled, checkpoint_line
+from canteen.ledger.checkpoints import checkpoint_if_configured, checkpoint_labelled, checkpoint_summary
 from canteen.models import Account, JournalEntry, Posting, Shift
 from canteen.models.base import fen_sum
 from canteen.services.common import MAX_CASH_COUNT_FEN, Actor, Rules, check_amount, open_shift_of, require_operator
@@ -71,5 +71,5 @@ def shift_report(session: Session, shift: Shift) -> dict:
         "opening_float": shift.opening_float, "cash_in": cash_in, "cash_out": cash_out,
         "expected_cash": shift.expected_cash if shift.closed_dt else expected_cash(session, shift),
         "counted_cash": shift.counted_cash, "difference": shift.difference,
-        "checkpoint": checkpoint_line(checkpoint_labelled(session, f"shift:{shift.id}")) if shift.closed_dt else None,
+        "checkpoint": checkpoint_summary(checkpoint_labelled(session, f"shift:{shift.id}")),
     }
