@@ -8,8 +8,14 @@ from flask.cli import AppGroup
 from canteen.cli.refusals import database_errors, fail
 from canteen.extensions import db
 from canteen.ledger.checkpoints import (
-    CheckpointError, check_checkpoints, export_new, generate_key, load_private_key, load_public_key,
-    make_checkpoint, read_records,
+    CheckpointError,
+    check_checkpoints,
+    export_new,
+    generate_key,
+    load_private_key,
+    load_public_key,
+    make_checkpoint,
+    read_records,
 )
 from canteen.services.verify import verify_ledger
 

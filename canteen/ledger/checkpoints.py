@@ -33,7 +33,8 @@ SIGNED = ("entry_id", "entry_hash", "entries", "amount_sum", "balances", "made_d
 
 
 class CheckpointError(Exception):
-    """A key or an exported checkpoint file that cannot be used (missing, unreadable, too widely readable, malformed)."""
+    """A key or an exported checkpoint file that cannot be used (missing, unreadable, readable by others,
+    malformed)."""
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The API answers as its OpenAPI document says: schemathesis generates requests from the document for every
-operation (a bounded number each), sends them with a terminal's and an admin's credentials, and checks that no
-answer is a 5xx and every answer's status, content type, headers and body are the ones documented."""
+operation (a bounded number each), sends them as a terminal, as an admin or as both (an admin at a till), and
+checks that no answer is a 5xx and every answer's status, content type, headers and body are the documented ones."""
 import itertools
 import os
 from collections import Counter
@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi import checks
@@ -31,23 +32,27 @@ def api_schema(app, world):
     admin = world.operator("admin")
     world.shift_for(admin, opening_float=10000)
     db.session.commit()
-    app.config["CONTRACT_HEADERS"] = world.headers(terminal=terminal, key=key, operator=admin, idem=None)
+    app.config["CONTRACT_HEADERS"] = {
+        "terminal": world.headers(terminal=terminal, key=key, idem=None),
+        "operator": world.headers(operator=admin, idem=None),
+        "both": world.headers(terminal=terminal, key=key, operator=admin, idem=None),
+    }
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
 def test_every_answer_is_documented_and_none_is_a_server_error(api_schema, app):
     """Any request the document allows or forbids gets a 4xx or a documented success, shaped as documented."""
-    base = dict(app.config["CONTRACT_HEADERS"])
+    identities = app.config["CONTRACT_HEADERS"]
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 30
     seen = Counter()
     for operation, mode in itertools.product(operations, (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)):
 
-        @given(case=operation.as_strategy(generation_mode=mode))
+        @given(case=operation.as_strategy(generation_mode=mode), who=st.sampled_from(sorted(identities)))
         @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
                   database=None)
-        def answers_as_documented(case):
-            response = case.call(headers={**base, **(case.headers or {})})
+        def answers_as_documented(case, who):
+            response = case.call(headers={**identities[who], **(case.headers or {})})
             assert response.status_code < 500, (
                 f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}")
             case.validate_response(response, checks=CHECKS)

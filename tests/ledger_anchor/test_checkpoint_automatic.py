@@ -15,6 +15,7 @@ from canteen.services.shifts import close_shift, shift_report
 from canteen.services.topup import top_up
 from printers import shift_report_receipt
 from printers.layout import receipt_text
+from tests.admin.conftest import FreshClient, csrf_of, sign_in
 
 
 def checkpoints(reason: str | None = None) -> list[LedgerCheckpoint]:
@@ -53,7 +54,8 @@ def test_the_settlement_reports_name_the_last_checkpoint_of_their_period(app, wo
     a_closed_shift(app, world)
     [made] = checkpoints()
     today = business_date(utcnow(), "Asia/Shanghai")
-    for report in (shift_settlement(db.session, Filters(today, today)), terminal_daily(db.session, Filters(today, today))):
+    period = Filters(today, today)
+    for report in (shift_settlement(db.session, period), terminal_daily(db.session, period)):
         assert any(note.startswith(f"账本签名检查点 #{made.id}：至第 {made.entry_id} 笔，哈希 {made.entry_hash[:16]}")
                    for note in report.notes), report.notes
 
@@ -91,3 +93,16 @@ def test_the_database_refuses_to_change_or_delete_a_checkpoint(app, world, signi
             db.session.flush()
         db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(LedgerCheckpoint)) == 1
+
+
+def test_the_back_office_shift_page_shows_the_checkpoint_its_close_signed(app, world, signing_key):
+    app.test_client_class = FreshClient  # every request starts with an empty g, as in production
+    client = app.test_client()
+    cashier = world.operator("cashier")
+    assert sign_in(client, cashier.username).status_code == 302
+    for path, form in (("/admin/shifts/open", {"opening_float": "100"}),
+                       ("/admin/shifts/close", {"counted_cash": "100"})):
+        assert client.post(path, data={"csrf_token": csrf_of(client, "/admin/shifts"), **form}).status_code == 302
+    [made] = checkpoints("shift")
+    page = client.get(f"/admin/{made.label.replace('shift:', 'shifts/')}").get_data(as_text=True)
+    assert "账本签名检查点" in page and f"至第 {made.entry_id} 笔" in page and made.entry_hash[:16] in page
