@@ -121,7 +121,7 @@ def make_checkpoint(session: Session, key: Ed25519PrivateKey, reason: str, label
     entry_id = head.last_id if head else 0
     entry_hash = GENESIS if entry_id == 0 else session.scalar(
         select(JournalEntry.hash).where(JournalEntry.id == entry_id))
-    totals = totals_between(session, 0, entry_id)
+    totals = _totals_upto(session, key.public_key(), entry_id)
     made = utcnow()
     fields = {"entry_id": entry_id, "entry_hash": entry_hash, "entries": totals.entries,
               "amount_sum": totals.amount_sum, "balances": dict(sorted(totals.balances.items())),
@@ -135,6 +135,24 @@ def make_checkpoint(session: Session, key: Ed25519PrivateKey, reason: str, label
     session.add(row)
     session.flush()
     return row
+
+
+def _totals_upto(session: Session, public_key: Ed25519PublicKey, entry_id: int) -> Totals:
+    """The totals up to `entry_id`: from the last checkpoint this key signed, plus what came after it, so a shift
+    close on a large journal reads only the entries since; from the first entry when no trusted one exists."""
+    base = session.scalar(select(LedgerCheckpoint).where(
+        LedgerCheckpoint.public_key == public_hex(public_key), LedgerCheckpoint.entry_id <= entry_id)
+        .order_by(LedgerCheckpoint.id.desc()).limit(1))
+    if base is not None:
+        record = checkpoint_record(base)
+        try:
+            public_key.verify(bytes.fromhex(record["signature"]), signed_text(record))
+        except (InvalidSignature, ValueError):
+            log.error("checkpoint %s does not verify: totals summed from the first entry", base.id)
+        else:
+            return _add(Totals(base.entries, base.amount_sum, record["balances"]),
+                        totals_between(session, base.entry_id, entry_id))
+    return totals_between(session, 0, entry_id)
 
 
 def checkpoint_if_configured(session: Session, key_path: str, reason: str, label: str | None = None

@@ -53,6 +53,7 @@ def test_a_checkpoint_is_kept_in_the_database_and_appended_to_the_export_file(ap
     export = tmp_path / "anchors.jsonl"
     result = checkpoint_to(app, export)
     assert "entry 5 " in result.stdout and "1 checkpoint(s) appended" in result.stdout
+    some_meals(world, meals=2)  # the next checkpoint adds these to the first one's totals
     checkpoint_to(app, export)
     records = [json.loads(line) for line in export.read_text().splitlines()]
     assert [r["id"] for r in records] == [1, 2]  # appended, never rewritten
@@ -60,6 +61,8 @@ def test_a_checkpoint_is_kept_in_the_database_and_appended_to_the_export_file(ap
     assert (row.entry_id, row.entries, row.amount_sum, row.public_key) == (5, 5, 5000 + 5000 + 3 * 800,
                                                                           signing_key[1])
     assert json.loads(row.balances)["cash"] == 3000 + 5000 - 3 * 800
+    later = db.session.get(LedgerCheckpoint, 2)
+    assert (later.entry_id, later.entries, later.amount_sum) == (9, 9, 2 * (5000 + 5000) + 5 * 800)
     result = invoke(app, "ledger", "verify", "--checkpoints", str(export))
     assert result.exit_code == 0, result.output
     assert "the chain reaches every signed checkpoint" in result.stdout
