@@ -235,7 +235,10 @@ def read_records(path: Path) -> list[dict]:
 
 def export_new(session: Session, path: Path) -> list[LedgerCheckpoint]:
     """Append to `path` every checkpoint in the database newer than the last one the file holds."""
-    last = max((r.get("id") or 0 for r in read_records(path)), default=0) if path.exists() else 0
+    try:
+        last = max((int(r.get("id") or 0) for r in read_records(path)), default=0) if path.exists() else 0
+    except (TypeError, ValueError):
+        raise CheckpointError(f"{path} holds a line whose id is not a number") from None
     rows = list(session.scalars(select(LedgerCheckpoint).where(LedgerCheckpoint.id > last)
                                 .order_by(LedgerCheckpoint.id)))
     with open(path, "a", encoding="utf-8") as out:

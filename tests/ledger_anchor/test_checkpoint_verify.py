@@ -130,6 +130,9 @@ def test_verify_against_an_empty_or_unreadable_file_fails_in_one_line(app, world
     (tmp_path / "junk.jsonl").write_text("{not json\n")
     junk = invoke(app, "ledger", "verify", "--checkpoints", str(tmp_path / "junk.jsonl"))
     assert junk.exit_code == 1 and "line 1 is not a checkpoint" in junk.stderr
+    export = invoke(app, "ledger", "checkpoint", "--no-new", "--export", str(tmp_path / "junk.jsonl"))
+    assert export.exit_code == 1 and len(export.stderr.strip().splitlines()) == 1
+    assert (tmp_path / "junk.jsonl").read_text() == "{not json\n"  # nothing appended to a file it cannot read
 
 
 def test_checkpoint_without_a_configured_key_or_with_a_readable_key_is_refused(app, tmp_path, signing_key):
