@@ -7,7 +7,6 @@ and the diners' one-time codes (:mod:`admin.booking_views`) are served only besi
 import os
 from importlib.metadata import entry_points
 
-import click
 from flask import request, session
 
 from admin.blueprint import bp
@@ -58,7 +57,6 @@ def init_app(app) -> None:
 
         app.register_blueprint(kitchen)
         app.jinja_env.globals["diner_admin_enabled"] = True
-    app.cli.add_command(audit_cli)
 
 
 def _diner_enabled(app) -> bool:
@@ -66,21 +64,3 @@ def _diner_enabled(app) -> bool:
     disabled = {name.strip() for name in str(app.config.get("DISABLED_APPS", "")).split(",")}
     return "diner" not in disabled and bool(entry_points(group="canteen.apps", name="diner"))
 
-
-@click.group("audit")
-def audit_cli():
-    """The back office's audit log."""
-
-
-@audit_cli.command("verify")
-def audit_verify():
-    """Check the audit log's hash chain; exit 1 if it is broken."""
-    from admin.audit import verify_audit
-    from canteen.extensions import db
-
-    proof = verify_audit(db.session)
-    for problem in proof.problems:
-        click.echo(f"PROBLEM: {problem}", err=True)
-    click.echo(f"audit rows: {proof.rows}; chain {'intact' if proof.ok else 'BROKEN'}")
-    if not proof.ok:
-        raise SystemExit(1)

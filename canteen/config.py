@@ -40,6 +40,11 @@ DEFAULTS = {
     "METRICS_TOKEN": "",
     #: Reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host/-Port are trusted (0: none).
     "PROXY_COUNT": 0,
+    #: Ed25519 private key file (PEM, mode 0600, made by ``canteen ledger keygen``) that signs the ledger's
+    #: checkpoints; empty means no automatic checkpoints. Keep it off the database server.
+    "CHECKPOINT_KEY": "",
+    #: The public key (hex) ``ledger verify --checkpoints`` trusts; empty means the one of ``CHECKPOINT_KEY``.
+    "CHECKPOINT_PUBLIC_KEY": "",
 }
 
 

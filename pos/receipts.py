@@ -126,4 +126,5 @@ def shift(ctx: Context, report: dict, terminal: str) -> Receipt:
                                 shift_no=str(report["shift_id"]), opened_at=opened, closed_at=closed,
                                 operations=[(k, c, a) for k, (c, a) in by_kind.items()],
                                 methods=[(m, c, a) for m, (c, a) in by_method.items()],
-                                expected_cash=report["expected_cash"], counted_cash=report["counted_cash"])
+                                expected_cash=report["expected_cash"], counted_cash=report["counted_cash"],
+                                checkpoint=report.get("checkpoint"))

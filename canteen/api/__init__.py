@@ -2,9 +2,10 @@
 from flask import g
 from flask_smorest import Api
 
-from canteen.api import auth, cards, cashier, guest_tickets, people, shifts, subsidies, sync, taps
+from canteen.api import auth, cards, cashier, converters, guest_tickets, people, shifts, subsidies, sync, taps
 from canteen.api.errors import http_error_response, register_error_handlers
 from canteen.api.lane import TapLane
+from canteen.api.openapi import AnswersPlugin
 from canteen.api.schemas import Fen
 from canteen.extensions import db
 from canteen.services.blacklist_broker import init_publishing
@@ -30,7 +31,8 @@ def register_api(app) -> None:
         "terminalKey": {"type": "apiKey", "in": "header", "name": "X-Terminal-Key"},
         "operatorToken": {"type": "http", "scheme": "bearer"},
     }}})
-    api = CanteenApi(app)
+    converters.install(app)
+    api = CanteenApi(app, spec_kwargs={"extra_plugins": [AnswersPlugin()]})
     api.register_field(Fen, "integer", "int64")
     for module in (auth, taps, cashier, cards, people, shifts, subsidies, sync, guest_tickets):
         api.register_blueprint(module.blp)

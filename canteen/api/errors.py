@@ -51,7 +51,10 @@ def http_error_response(error):
     code = {400: "invalid_input", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 415: "invalid_input",
             429: "too_many_attempts"}.get(
         error.code, "invalid_input")
-    return error_response(code, error.description, error.code)
+    body, status = error_response(code, error.description, error.code)
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        body.headers["Allow"] = ", ".join(error.valid_methods)  # RFC 9110: a 405 names the methods allowed
+    return body, status
 
 
 def register_error_handlers(app) -> None:

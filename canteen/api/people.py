@@ -56,8 +56,8 @@ def search(args):
 @blp.get("/people/<int:person_id>")
 @blp.doc(summary="A person with balances and cards", security=OPERATOR)
 def show(person_id):
-    """Balance look-up for the cashier."""
-    current_terminal(required=False) or current_operator()
+    """Balance look-up for the cashier: operators only (a terminal looks a card up, never a person by id)."""
+    current_operator()
     person = get_person(db.session, person_id)
     cards = db.session.scalars(select(Card).where(Card.person_id == person.id).order_by(Card.id)).all()
     return jsonify(person=person_dict(person), balances=balances(db.session, person),

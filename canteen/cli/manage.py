@@ -1,4 +1,4 @@
-"""Commands for the people who run the system: ledger proof, terminals, operators, subsidy expiry."""
+"""Commands for the people who run the system: terminals, operators, subsidy expiry."""
 import re
 import secrets
 import uuid
@@ -18,7 +18,6 @@ from canteen.models import Operator, Terminal, utcnow
 from canteen.models.staff import ROLES
 from canteen.services.common import Actor, Rules
 from canteen.services.subsidies import due_batches, expire_subsidy
-from canteen.services.verify import verify_ledger
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,50}$")
@@ -34,30 +33,6 @@ def _text(value: str | None, what: str, limit: int, required: bool = True) -> st
     if len(value) > limit:
         fail(f"{what} is longer than {limit} characters")
     return value
-
-
-@click.group(cls=AppGroup)
-def ledger():
-    """The journal and its proofs."""
-
-
-@ledger.command("verify")
-def verify():
-    """Prove the ledger: zero-sum postings, cached balances, hash chain, money held. Exit 1 on any problem."""
-    with database_errors("verify the ledger"):
-        proof = verify_ledger(db.session)
-    db.session.rollback()
-    click.echo(f"entries: {proof.entries}  postings: {proof.postings}  accounts: {proof.accounts}")
-    click.echo("money in (fen):  " + ", ".join(f"{k}={v}" for k, v in proof.money_in.items()))
-    click.echo("money out (fen): " + ", ".join(f"{k}={v}" for k, v in proof.money_out.items()))
-    click.echo(f"held for diners (fen): {proof.held}")
-    if proof.ok:
-        click.echo("ledger OK: postings sum to zero, cached balances equal postings, hash chain intact, "
-                   "money in minus money out equals balances held")
-        return
-    for problem in proof.problems:
-        click.echo(f"FAIL: {problem}", err=True)
-    raise SystemExit(1)
 
 
 @click.group(cls=AppGroup)

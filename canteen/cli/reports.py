@@ -1,9 +1,11 @@
 """``canteen reports rollup``: bring the report pre-aggregates up to the journal's last entry."""
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from canteen.cli.refusals import database_errors, fail
 from canteen.extensions import db
+from canteen.ledger.checkpoints import daily_checkpoint
 from canteen.reports.rollup import BATCH, rollup
 
 
@@ -20,6 +22,7 @@ def rollup_command(batch, quiet):
 
     Safe to run at any time and from several machines at once: each batch locks the rollup's state row,
     and reports are exact whether the rollup ran a second or a month ago (it only makes them faster).
+    The first run of each business day also signs the day's ledger checkpoint when CHECKPOINT_KEY is set.
     """
     if batch < 1:
         fail("--batch must be at least 1")
@@ -30,5 +33,10 @@ def rollup_command(batch, quiet):
 
     with database_errors("roll up the reports"):
         first, last = rollup(db.session, batch=batch, progress=progress)
+        config = current_app.config
+        signed = daily_checkpoint(db.session, config.get("CHECKPOINT_KEY") or "", config["TIMEZONE"])
+        db.session.commit()
+    if signed is not None and not quiet:
+        click.echo(f"daily checkpoint {signed.id}: entry {signed.entry_id} hash {signed.entry_hash}")
     if not quiet:
         click.echo(f"report tallies reach entry {last}" + (" (nothing new)" if first == last else ""))

@@ -24,3 +24,4 @@ import canteen.models.forecast  # noqa: E402,F401  (the headcount forecast and i
 import canteen.models.guest_meals  # noqa: E402,F401  (guest meals 接待用餐)
 import canteen.models.versions  # noqa: E402,F401  (cache counters moved by triggers)
 import canteen.models.diner_tally  # noqa: E402,F401  (就餐人数 by department and category, a report tally)
+import canteen.models.checkpoints  # noqa: E402,F401  (signed checkpoints of the ledger's hash chain)

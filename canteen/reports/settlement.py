@@ -2,6 +2,7 @@
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from canteen.ledger.checkpoints import checkpoint_line, latest_checkpoint
 from canteen.models import Account, EntryTally, JournalEntry, Operator, Posting, Shift, Terminal
 from canteen.reports.base import KIND_LABELS, Column, Filters, Report, by_person, in_period, names
 from canteen.reports.tallies import DIRECT, Cut, consistent, entry_tally, grain_for, none_for_zero
@@ -58,7 +59,8 @@ def terminal_daily(session: Session, filters: Filters, cut: Cut = DIRECT) -> Rep
                  Column("refunded", "退款金额", "fen"), Column("net", "净消费", "fen"),
                  Column("taken_in", "收款（充值/开卡/工本费）", "fen"), Column("paid_out", "清退支出", "fen")],
         rows=rows, totals={k: sum(r[k] for r in rows) for k in keys}, chart=("terminal", "net"),
-        notes=["清退支出为清退业务总额（含退回补贴资金的部分）；现金收付以交班结算为准。"])
+        notes=["清退支出为清退业务总额（含退回补贴资金的部分）；现金收付以交班结算为准。",
+               _checkpoint_note(session, filters)])
 
 
 def shift_settlement(session: Session, filters: Filters) -> Report:
@@ -97,4 +99,11 @@ def shift_settlement(session: Session, filters: Filters) -> Report:
                  Column("expected", "应有现金", "fen"), Column("counted", "实点现金", "fen"),
                  Column("difference", "长短款", "fen")],
         rows=rows, totals=totals, chart=("operator", "cash_in"),
-        notes=[f"{KIND_LABELS['top_up']}、{KIND_LABELS['card_issue']}等现金收入进入班次钱箱；清退现金从钱箱支出。"])
+        notes=[f"{KIND_LABELS['top_up']}、{KIND_LABELS['card_issue']}等现金收入进入班次钱箱；清退现金从钱箱支出。",
+               _checkpoint_note(session, filters)])
+
+
+def _checkpoint_note(session: Session, filters: Filters) -> str:
+    """The last signed checkpoint of the ledger made by the end of the period: the figures above can be held
+    against it (``canteen ledger verify --checkpoints``)."""
+    return checkpoint_line(latest_checkpoint(session, made_before=filters.utc_bounds()[1]))

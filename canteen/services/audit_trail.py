@@ -1,15 +1,17 @@
-"""Appending to the audit log (审计日志): the one writer for the back office and the diners' pages.
+"""Appending to the audit log (审计日志) and proving it: the one writer and checker for every caller.
 
 The hash covers the row's fields and the previous row's hash; the row is appended under
 the chain head's row lock inside the caller's transaction.
 """
 import hashlib
 import json
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from canteen.ledger.chain import GENESIS
 from canteen.models import AuditEntry, AuditHead, utcnow
 
 HASHED = ("id", "created_dt", "operator_id", "username", "remote_addr", "action", "target", "result", "detail")
@@ -44,3 +46,39 @@ def record_audit(session: Session, *, action: str, result: str, username: str | 
     head.last_id, head.last_hash = row.id, digest
     session.flush()
     return row
+
+
+@dataclass
+class AuditProof:
+    """What checking the audit chain found."""
+
+    rows: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the chain is whole and matches its head."""
+        return not self.problems
+
+
+def verify_audit(session: Session) -> AuditProof:
+    """Recompute the chain from the first row; report the first row that does not fit."""
+    proof = AuditProof(rows=session.scalar(select(func.count()).select_from(AuditEntry)))
+    prev, expected = GENESIS, 1
+    columns = [getattr(AuditEntry, name) for name in HASHED]
+    for start in range(1, proof.rows + 1, 5000):
+        for row in session.execute(select(*columns, AuditEntry.prev_hash, AuditEntry.hash)
+                                   .where(AuditEntry.id >= start, AuditEntry.id < start + 5000)
+                                   .order_by(AuditEntry.id)):
+            fields = dict(zip(HASHED, row[:len(HASHED)]))
+            if fields["id"] != expected:
+                proof.problems.append(f"audit row {expected}: missing (next is {fields['id']})")
+                return proof
+            if row[-2] != prev or audit_hash(prev, fields) != row[-1]:
+                proof.problems.append(f"audit row {expected}: hash chain broken (content or link altered)")
+                return proof
+            prev, expected = row[-1], expected + 1
+    head = session.get(AuditHead, 1)
+    if head is None or head.last_id != expected - 1 or head.last_hash != prev:
+        proof.problems.append(f"audit head does not match the last row {expected - 1}")
+    return proof

@@ -19,6 +19,8 @@ class Rules:
     double_tap_seconds: int = 60
     refund_approval_fen: int = 5000
     max_amount_fen: int = 1_000_000
+    #: The key file that signs the ledger's checkpoints (empty: none are made automatically).
+    checkpoint_key: str = ""
 
     @classmethod
     def from_config(cls, config) -> "Rules":
@@ -28,6 +30,7 @@ class Rules:
             double_tap_seconds=int(config["DOUBLE_TAP_SECONDS"]),
             refund_approval_fen=int(config["REFUND_APPROVAL_FEN"]),
             max_amount_fen=int(config["MAX_AMOUNT_FEN"]),
+            checkpoint_key=str(config.get("CHECKPOINT_KEY") or ""),
         )
 
 

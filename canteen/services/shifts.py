@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from canteen.errors import DomainError
 from canteen.ledger.accounts import system_account
+from canteen.ledger.checkpoints import checkpoint_if_configured, checkpoint_labelled, checkpoint_summary
 from canteen.models import Account, JournalEntry, Posting, Shift
 from canteen.models.base import fen_sum
 from canteen.services.common import MAX_CASH_COUNT_FEN, Actor, Rules, check_amount, open_shift_of, require_operator
@@ -47,6 +48,7 @@ def close_shift(session: Session, actor: Actor, rules: Rules, *, counted_cash) -
     shift.counted_cash = counted_cash
     shift.closed_dt = actor.at
     session.flush()
+    checkpoint_if_configured(session, rules.checkpoint_key, "shift", f"shift:{shift.id}")
     return shift
 
 
@@ -69,4 +71,5 @@ def shift_report(session: Session, shift: Shift) -> dict:
         "opening_float": shift.opening_float, "cash_in": cash_in, "cash_out": cash_out,
         "expected_cash": shift.expected_cash if shift.closed_dt else expected_cash(session, shift),
         "counted_cash": shift.counted_cash, "difference": shift.difference,
+        "checkpoint": checkpoint_summary(checkpoint_labelled(session, f"shift:{shift.id}")),
     }
