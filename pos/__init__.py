@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     till = Till(settings, health_interval=float(config.get("POS_HEALTH_SECONDS", 5.0)))
     app.extensions["pos"] = till
     init_i18n(app)
+    app.context_processor(lambda: {"timezone": settings.timezone, "voice_amounts": settings.voice_amounts})
 
     from pos.views import approvals, cards, diner, money, receipts, shift, signin
 

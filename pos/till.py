@@ -34,7 +34,8 @@ class Till:
         self.offline = OfflineLink(settings.offline, self.client, settings.data_dir, settings.terminal_key,
                                    self.hub, self.board)
         self.supervisor = ReaderSupervisor(settings.reader, self.client, self.hub, self.board,
-                                           on_charged=self._meal_receipt, offline=self.offline)
+                                           on_charged=self._meal_receipt, offline=self.offline,
+                                           cashier_idle_s=settings.cashier_idle_minutes * 60)
         self.monitor = HealthMonitor(self.board, self.client.health, self.desk.health, interval=health_interval)
         self.started = False
 

@@ -49,7 +49,7 @@ def test_a_diner_tap_shows_name_and_balance_in_green(page, canteen, start_termin
     open_diner_page(page, terminal)
     assert page.text_content("#headline") == "请刷卡"
     page.wait_for_selector("#meal-name:has-text('全天')")
-    assert page.text_content("#meal-price") == "￥10.00"
+    assert page.text_content("#meal-price") == "在编职工/聘用人员/来宾 ￥10.00"  # the price line by category
     terminal.reader().tap(uid)
     page.wait_for_selector("#result[data-state='ok']")
     assert page.text_content("#name") == name
@@ -141,12 +141,14 @@ def test_a_page_switched_to_english_shows_tap_results_in_english(page, canteen, 
     terminal.reader().tap(poor_uid)
     page.wait_for_selector("#result[data-state='refused']")
     assert page.text_content("#headline") == "Insufficient balance"
-    assert page.text_content("#message") == "Not enough balance; nothing was charged. Please top up at the cashier."
+    assert page.text_content("#message") == ("Not enough money: this meal is ￥10.00, the balance is ￥5.00. Nothing "
+                                            "was charged. Please top up at the cashier.")
     page.wait_for_selector("#result[data-state='idle']", timeout=15000)
     terminal.reader().tap("04FFFFFFFFFFFF")
     page.wait_for_selector("#result[data-state='refused']")
     assert page.text_content("#headline") == "Unknown card"
-    assert page.text_content("#message") == "This card is not registered; nothing was charged. Please see the cashier."
+    assert page.text_content("#message") == ("This card is not registered. Nothing was charged. Please register it "
+                                            "at the cashier.")
     page.wait_for_selector("#result[data-state='idle']", timeout=15000)
     terminal.reader().tap(uid)
     page.wait_for_selector("#result[data-state='ok']")
