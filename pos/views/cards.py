@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from pos import receipts
 from pos.views.common import body, cashier_api, operator, till, token, yuan_to_fen
-from pos.views.money import queued
+from pos.views.money import card_number, queued
 from printers import format_fen
 
 bp = Blueprint("cards", __name__, url_prefix="/cashier/api")
@@ -61,8 +61,9 @@ def reissue(uid):
     fee = yuan_to_fen(data.get("fee") or "0", allow_zero=True)
     method = data.get("fee_method") if data.get("fee_method") in ("cash", "wechat", "alipay", "bank") else "cash"
     request_body = {"new_uid": str(data.get("new_uid") or ""), "fee": fee, "fee_method": method}
+    old_card_no = card_number(uid)  # read before: the old card's number, as printed on it
     reply = till().client.post(f"/api/v1/cards/{uid}/reissue", request_body, token=token())
-    job = queued(receipts.reissue(_ctx(), reply.body, uid, fee, method))
+    job = queued(receipts.reissue(_ctx(), reply.body, old_card_no, fee, method))
     return jsonify(result=reply.body, job=job, message=_("补卡成功：%(name)s", name=reply.body["person"]["name"])), 201
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
 from pos import receipts
+from pos.api_client import ServerError
 from pos.printing import job_dict
 from pos.views.common import body, cashier_api, operator, till, token, yuan_to_fen
 
@@ -24,14 +25,23 @@ def card_label(person_id: int) -> tuple[dict, dict, str]:
     """A person, their balances, and the number of their card in use (printed number, else UID)."""
     data = till().client.get(f"/api/v1/people/{person_id}", token=token()).body
     live = [c for c in data["cards"] if c["state"] == "active"] or data["cards"][-1:]
-    card_no = (live[0].get("printed_no") or live[0]["uid"]) if live else "-"
+    card_no = receipts.card_number(live[0]) if live else "-"
     return data["person"], data["balances"], card_no
+
+
+def card_number(uid: str) -> str:
+    """The number printed on the card with this UID, what every receipt shows (the UID if it has none)."""
+    try:
+        card = till().client.get(f"/api/v1/cards/{uid}", token=token()).body["card"]
+    except ServerError:
+        return uid
+    return receipts.card_number(card)
 
 
 def queued(receipt) -> dict | None:
     """Queue a receipt; its job for the page (None without a printer)."""
     job = till().desk.enqueue(receipt)
-    return job_dict(job) if job else None
+    return job_dict(job, till().settings.zone) if job else None
 
 
 @bp.post("/top-up")
@@ -48,7 +58,8 @@ def top_up():
     else:
         request_body["person_id"] = int(data.get("person_id") or 0)
     reply = till().client.post("/api/v1/top-ups", request_body, token=token())
-    card_no = request_body.get("uid") or card_label(reply.body["person"]["id"])[2]
+    card_no = card_number(request_body["uid"]) if request_body.get("uid") else card_label(
+        reply.body["person"]["id"])[2]
     job = queued(receipts.top_up(_ctx(), reply.body, card_no, method))
     return jsonify(result=reply.body, job=job, message=_("充值成功：%(name)s", name=reply.body["person"]["name"])), 201
 
@@ -61,7 +72,7 @@ def charge():
     uid = str(data.get("uid") or "")
     reply = till().client.post("/api/v1/charges", {"uid": uid, "amount": yuan_to_fen(data.get("amount"))},
                                token=token())
-    job = queued(receipts.meal(_ctx(), reply.body, uid))
+    job = queued(receipts.meal(_ctx(), reply.body, card_number(uid)))
     return jsonify(result=reply.body, job=job, message=_("扣款成功：%(name)s", name=reply.body["person"]["name"]))
 
 
