@@ -36,9 +36,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     for module in (diner, signin, money, cards, shift, receipts, approvals):
         app.register_blueprint(module.bp)
-    from pos.views import guest_tickets
+    from pos.views import display, guest_tickets
 
     app.register_blueprint(guest_tickets.bp)
+    app.register_blueprint(display.bp)
     if config.get("POS_START", True):
         till.start()
         atexit.register(till.stop)

@@ -13,17 +13,21 @@ from zoneinfo import ZoneInfo
 
 from pos import status_words as words
 from pos.event_hub import EventHub
-from printers import PrinterConfig, PrintJob, PrintQueue, Receipt
+from printers import PrinterConfig, PrintJob, PrintQueue, Receipt, receipt_text
 
 log = logging.getLogger(__name__)
 
 
-def job_dict(job: PrintJob, zone: ZoneInfo | None = None) -> dict:
-    """A print job as the cashier page lists it; `time` is the receipt's own (local) time with its date."""
-    return {"id": job.id, "kind": job.kind, "title": job.receipt.title, "status": job.status,
+def job_dict(job: PrintJob, zone: ZoneInfo | None = None, columns: int | None = None) -> dict:
+    """A print job as the cashier page lists it; `time` is the receipt's own (local) time with its date; with
+    `columns`, the receipt's text as it prints (``preview``), shown beside the result of the action."""
+    data = {"id": job.id, "kind": job.kind, "title": job.receipt.title, "status": job.status,
             "state_text": job.state_text, "entry_no": job.receipt.entry_no, "copy": job.receipt.copy,
             "copy_of": job.copy_of, "time": _local(job.receipt.time, zone).strftime("%Y-%m-%d %H:%M:%S"),
             "waiting": job.waiting_for_printer}
+    if columns:
+        data["preview"] = receipt_text(job.receipt, columns, cut=False)
+    return data
 
 
 def _local(moment: datetime, zone: ZoneInfo | None) -> datetime:
@@ -69,6 +73,10 @@ class ReceiptDesk:
         """Tell the pages what became of a job after each attempt (printed, waiting for the printer, failed)."""
         self.hub.publish("receipt", job_dict(job, self.zone))
 
+    def job_view(self, job: PrintJob) -> dict:
+        """A job for the page, with the receipt's text at this printer's width."""
+        return job_dict(job, self.zone, self.config.line_columns if self.config else None)
+
     def jobs(self, status: str | None = None, limit: int = 50) -> list[dict]:
         """Recent jobs, newest first."""
         return [job_dict(job, self.zone) for job in self.queue.jobs(status, limit)] if self.queue else []
@@ -79,7 +87,7 @@ class ReceiptDesk:
             raise LookupError("no printer configured")
         job = self.queue.reprint(job_id, operator=operator, at=datetime.now(self.zone))
         self.hub.publish("receipt", job_dict(job, self.zone))
-        return job_dict(job, self.zone)
+        return self.job_view(job)
 
     def retry_now(self) -> None:
         """Try waiting jobs at once (paper loaded)."""

@@ -106,7 +106,8 @@ setInterval(showSnapshotAge, 1000);
 
 (function connect() {
   const source = new EventSource("/events");
-  for (const name of ["tap", "card", "card_error", "card_removed", "health", "mode", "receipt", "offline"]) {
+  for (const name of ["tap", "card", "card_error", "card_removed", "health", "mode", "receipt", "offline",
+    "display"]) {
     source.addEventListener(name, (event) => {
       const data = JSON.parse(event.data);
       (POS.handlers[name] || []).forEach((fn) => fn(data));
