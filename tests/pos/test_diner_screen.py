@@ -146,3 +146,37 @@ def test_an_offline_charge_shows_the_balance_the_terminal_knows(page, canteen, s
     expect(page.get_by_text("现金余额", exact=True)).not_to_be_visible()
     expect(page.get_by_text("—")).not_to_be_visible()
     screenshot(page, "diner-offline-charge")
+
+
+def test_the_page_clock_shows_the_tills_local_time_not_the_browsers(browser, canteen, start_terminal):  # noqa: F811
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    canteen[0].session.commit()
+    terminal = start_terminal(CANTEEN_TERMINAL_TIMEZONE="Asia/Shanghai")
+    context = browser.new_context(locale="zh-CN", timezone_id="UTC")  # the machine's browser runs in UTC
+    page = context.new_page()
+    try:
+        open_diner(page, terminal)
+        shown = datetime.strptime(page.text_content("#clock"), "%Y-%m-%d %H:%M:%S")
+        local = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+        assert abs((local - shown).total_seconds()) < 120
+    finally:
+        context.close()
+
+
+def test_voice_prompts_never_overlap_the_newest_wins(page, canteen, start_terminal):
+    canteen[0].session.commit()
+    terminal = start_terminal()
+    page.add_init_script("""(() => { const Real = window.Audio; window.__audio = [];
+        window.Audio = function (src) { const a = new Real(src); window.__audio.push(a); return a; }; })()""")
+    open_diner(page, terminal)
+    hub = terminal.till.hub
+    hub.publish("tap", {"state": "ok", "headline": "扣款成功", "name": "张三", "amount": 1000, "cash_left": 0,
+                        "subsidy_left": 0, "sound": "ok"})
+    hub.publish("tap", {"state": "refused", "code": "card_lost", "headline": "此卡已挂失", "message": "此卡已挂失",
+                        "sound": "lost"})
+    expect(page.locator("#headline")).to_have_text("此卡已挂失")
+    expect(page.locator("body")).to_have_attribute("data-voice", "beep_error lost")
+    playing = page.evaluate("() => window.__audio.filter(a => !a.paused && !a.ended).map(a => a.src)")
+    assert len(playing) <= 1 and all("beep_error" in src or "lost" in src for src in playing), playing
