@@ -71,7 +71,7 @@ REFUSALS: dict[str, Refusal] = {
                        "This card is not registered. Nothing was charged. Please register it at the cashier."),
     "repeated_tap": _R("请勿重复刷卡", "Already charged",
                        "刚才已经扣过款，本次未扣款。请取餐，勿重复刷卡。",
-                       "You were charged a moment ago; this tap charged nothing. Please take your meal."),
+                       "You were charged a moment ago. Nothing was charged for this tap. Please take your meal."),
     "outside_meal_period": _R("不在就餐时间", "Not a meal time",
                               "现在不是就餐时间，未扣款。请在就餐时段内刷卡。",
                               "It is not a meal time now. Nothing was charged. Please tap during a meal."),
