@@ -5,6 +5,8 @@ key on it); the message is plain Chinese for the page; the detail is English for
 """
 from __future__ import annotations
 
+from canteen.rules import refusals
+
 #: Card left the field before its UID was read. No UID is emitted, so nothing is charged.
 CARD_REMOVED_MID_READ = "card_removed_mid_read"
 #: The card (or the reader in front of it) answered GET DATA with a status word other than 90 00.
@@ -22,17 +24,11 @@ CARD_UNRESPONSIVE = "card_unresponsive"
 #: Any other failure talking to the reader while reading one card.
 READER_ERROR = "reader_error"
 
-#: What the diner sees on the page for each code. The last sentence always says what to do next.
-MESSAGES: dict[str, str] = {
-    CARD_REMOVED_MID_READ: "卡片移开太快，读卡未完成，未扣款。请重新刷卡。",
-    BAD_STATUS: "卡片应答异常，未扣款。请重新刷卡，仍不行请到收银台处理。",
-    BAD_RESPONSE: "卡片应答无法识别，未扣款。请重新刷卡，仍不行请到收银台处理。",
-    BAD_UID_LENGTH: "卡号长度不对，此卡不能用于就餐。请到收银台处理。",
-    RANDOM_UID: "此卡每次刷卡卡号都会变化（随机卡号），不能用作饭卡。请使用食堂发放的饭卡。",
-    NOT_CARD_NUMBER: "读到的不是饭卡卡号，未扣款。请重新刷卡。",
-    CARD_UNRESPONSIVE: "卡片没有响应，未扣款。请把卡放平后重新刷卡。",
-    READER_ERROR: "读卡器通讯出错，未扣款。请重新刷卡。",
-}
+#: What the diner sees on the page for each code: the one definition in :mod:`canteen.rules.refusals` (which also
+#: has the English). The last sentence always says what to do next.
+MESSAGES: dict[str, str] = {code: refusals.text(code) for code in (
+    CARD_REMOVED_MID_READ, BAD_STATUS, BAD_RESPONSE, BAD_UID_LENGTH, RANDOM_UID, NOT_CARD_NUMBER, CARD_UNRESPONSIVE,
+    READER_ERROR)}
 
 
 class CardReadError(Exception):

@@ -30,14 +30,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     till = Till(settings, health_interval=float(config.get("POS_HEALTH_SECONDS", 5.0)))
     app.extensions["pos"] = till
     init_i18n(app)
+    app.context_processor(lambda: {"timezone": settings.timezone, "voice_amounts": settings.voice_amounts})
 
     from pos.views import approvals, cards, diner, money, receipts, shift, signin
 
     for module in (diner, signin, money, cards, shift, receipts, approvals):
         app.register_blueprint(module.bp)
-    from pos.views import guest_tickets
+    from pos.views import display, guest_tickets
 
     app.register_blueprint(guest_tickets.bp)
+    app.register_blueprint(display.bp)
     if config.get("POS_START", True):
         till.start()
         atexit.register(till.stop)

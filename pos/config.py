@@ -12,11 +12,13 @@ keys `printers.config`'s (``CANTEEN_PRINTER_URL`` ...), so one environment confi
 | `CANTEEN_TERMINAL_PRINT_QUEUE`        | `<data dir>/print-queue.db` | the persisted print queue                 |
 | `CANTEEN_TERMINAL_MEAL_RECEIPTS`      | `0`                     | print a receipt for every diner tap           |
 | `CANTEEN_TERMINAL_CANTEEN_NAME`       | `机关职工餐厅`           | shown on the page and printed on receipts     |
-| `CANTEEN_TERMINAL_TIMEZONE`           | `Asia/Shanghai`         | times on receipts                             |
+| `CANTEEN_TERMINAL_TIMEZONE`           | `Asia/Shanghai`         | times on receipts and on the till's pages     |
 | `CANTEEN_TERMINAL_TIMEOUT`            | `3`                     | seconds per server request                    |
 | `CANTEEN_TERMINAL_RETRIES`            | `2`                     | retries of a write after a timeout            |
 | `CANTEEN_TERMINAL_IDLE_SECONDS`       | `4`                     | the diner page returns to idle after this     |
 | `CANTEEN_TERMINAL_SECRET_KEY`         | (random per start)      | signs the cashier's session cookie            |
+| `CANTEEN_TERMINAL_CASHIER_IDLE_MINUTES` | `5`                   | a cashier signed in at the till is signed out after this long without using the page or tapping a card (taps charge meals again) |
+| `CANTEEN_TERMINAL_VOICE_AMOUNTS`      | `0`                     | the charged prompt also speaks the amount and the balance left (the browser's speech voice) |
 
 Offline mode's keys (``CANTEEN_TERMINAL_OFFLINE_*``) are in :mod:`pos.offline.config`.
 """
@@ -58,6 +60,8 @@ class TerminalSettings:
     timeout: float = 3.0
     retries: int = 2
     idle_seconds: float = 4.0
+    cashier_idle_minutes: float = 5.0
+    voice_amounts: bool = False
     offline: OfflineSettings = field(default_factory=OfflineSettings)
 
     def __post_init__(self) -> None:
@@ -65,8 +69,8 @@ class TerminalSettings:
             raise ValueError("the terminal needs CANTEEN_TERMINAL_ID and CANTEEN_TERMINAL_KEY (or --terminal-id/-key)")
         if not self.server_url.startswith(("http://", "https://")):
             raise ValueError(f"server URL {self.server_url!r} must start with http:// or https://")
-        if self.timeout <= 0 or self.retries < 0 or self.idle_seconds <= 0:
-            raise ValueError("timeout and idle seconds must be positive, retries not negative")
+        if self.timeout <= 0 or self.retries < 0 or self.idle_seconds <= 0 or self.cashier_idle_minutes <= 0:
+            raise ValueError("timeout, idle seconds and cashier idle minutes must be positive, retries not negative")
         ZoneInfo(self.timezone)
 
     @property
@@ -93,7 +97,9 @@ class TerminalSettings:
             meal_receipts=_flag(get("MEAL_RECEIPTS", "0")),
             canteen_name=str(get("CANTEEN_NAME", "机关职工餐厅")), timezone=str(get("TIMEZONE", "Asia/Shanghai")),
             timeout=float(get("TIMEOUT", 3)), retries=int(get("RETRIES", 2)),
-            idle_seconds=float(get("IDLE_SECONDS", 4)), offline=OfflineSettings.from_mapping(mapping),
+            idle_seconds=float(get("IDLE_SECONDS", 4)),
+            cashier_idle_minutes=float(get("CASHIER_IDLE_MINUTES", 5)),
+            voice_amounts=_flag(get("VOICE_AMOUNTS", "0")), offline=OfflineSettings.from_mapping(mapping),
         )
 
 

@@ -4,14 +4,15 @@ A tap ends in one :func:`charged` or :func:`refused` event (``tap`` on the event
 page plays, a file under ``pos/static/audio/`` (see :mod:`pos.audio`).
 
 Events are built once, in Chinese, for every open page. A page in another language gets them through
-:func:`localizer`: the headline and the message are looked up by the event's stable code (never by the server's
-Chinese sentence) in :data:`MESSAGES` and :data:`HEADLINES`, whose texts are the message ids of the terminal's
-catalogue (``pos/translations/en``).
+:func:`localizer`: a refusal's headline and sentence come by its stable code (never from the server's Chinese
+sentence) from :mod:`canteen.rules.refusals`, the one definition of refusal words in both languages; the terminal's
+own texts (the green state's) are message ids of its catalogue (``pos/translations/en``).
 """
 from __future__ import annotations
 
 from typing import Callable
 
+from canteen.rules import refusals
 from cardreader.errors import MESSAGES as READER_MESSAGES
 from pos.i18n import N_
 from pos.status_words import localize_status, words
@@ -27,67 +28,21 @@ SOUNDS = {
     "card_unresponsive": "read_error", "reader_error": "read_error",
 }
 
-#: Short headline for the big red state; the server's or reader's sentence follows it.
-HEADLINES = {
-    "insufficient_balance": N_("余额不足"), "card_lost": N_("此卡已挂失"), "card_replaced": N_("此卡已停用"),
-    "card_cancelled": N_("此卡已注销"), "person_cancelled": N_("此卡已注销"), "unknown_card": N_("未登记的卡"),
-    "repeated_tap": N_("请勿重复刷卡"), "outside_meal_period": N_("不在就餐时间"), "no_price": N_("不在就餐时间"),
-    "meal_limit_reached": N_("已达就餐上限"), "daily_limit_reached": N_("已达就餐上限"),
-    "not_booked": N_("未报餐"),
-    "server_unreachable": N_("网络故障"),
-    "outbox_full": N_("脱机记录已满"), "outbox_too_old": N_("脱机记录积压过久"), "outbox_damaged": N_("脱机记录损坏"),
-    "no_snapshot": N_("无脱机数据"), "snapshot_too_old": N_("脱机数据过期"), "offline_charge_limit": N_("超过脱机限额"),
-    "offline_card_limit": N_("超过脱机限额"), "offline_disabled": N_("网络故障"),
-}
+#: Headline and sentence of each refusal, in Chinese: the one definition is :mod:`canteen.rules.refusals` (English
+#: too), shared with the server and the card reader. Kept here as views by code for the page and the audio table.
+HEADLINES = {code: words.headline_zh for code, words in refusals.REFUSALS.items()}
+MESSAGES = {code: words.zh for code, words in refusals.REFUSALS.items()}
 #: Headlines of the green state, and of a refusal without its own.
 OK_HEADLINE, OFFLINE_OK_HEADLINE = N_("扣款成功"), N_("扣款成功（脱机）")
-READ_FAILED, TAP_FAILED = N_("读卡失败"), N_("刷卡失败")
-#: What the page says for each code, in plain words: what happened, whether money moved, what to do next.
-MESSAGES = {
-    "insufficient_balance": N_("余额不足，未扣款。请到收银台充值。"),
-    "card_lost": N_("此卡已挂失，不能消费。如已找回，请到收银台解挂。"),
-    "card_replaced": N_("此卡已补办新卡，旧卡停用。请使用新卡。"),
-    "card_cancelled": N_("此卡已注销，不能消费。"),
-    "person_cancelled": N_("此账户已清退，不能消费。"),
-    "unknown_card": N_("此卡未登记，未扣款。请到收银台办理。"),
-    "repeated_tap": N_("刚才已经扣过款，请勿重复刷卡。"),
-    "outside_meal_period": N_("现在不是就餐时间，未扣款。"),
-    "no_price": N_("本餐没有为您的类别定价，未扣款。请到收银台咨询。"),
-    "meal_limit_reached": N_("本餐已达就餐次数上限，未扣款。"),
-    "daily_limit_reached": N_("今日已达消费上限，未扣款。"),
-    "not_booked": N_("本餐须提前报餐，您未报餐，未扣款。"),
-    "server_unreachable": N_("服务器无应答，无法确认是否扣款。请到收银台核实，勿重复刷卡。"),
-    "offline_disabled": N_("网络故障，本终端未开启脱机消费，未扣款。"),
-    "outbox_damaged": N_("脱机记录文件损坏，暂停脱机消费，请联系管理员。"),
-    "no_snapshot": N_("没有可用的脱机数据，暂不能脱机消费。"),
-    "snapshot_too_old": N_("脱机数据已过期，暂不能脱机消费。"),
-    "outbox_full": N_("脱机记录已满，请等待网络恢复。"),
-    "outbox_too_old": N_("脱机记录积压过久，请等待网络恢复。"),
-    "offline_charge_limit": N_("超过脱机单笔消费限额，未扣款。"),
-    "offline_card_limit": N_("超过本卡今日脱机消费限额，未扣款。"),
-    # The card reader's refusals (cardreader.errors.MESSAGES), marked here for the catalogue.
-    "card_removed_mid_read": N_("卡片移开太快，读卡未完成，未扣款。请重新刷卡。"),
-    "bad_status": N_("卡片应答异常，未扣款。请重新刷卡，仍不行请到收银台处理。"),
-    "bad_response": N_("卡片应答无法识别，未扣款。请重新刷卡，仍不行请到收银台处理。"),
-    "bad_uid_length": N_("卡号长度不对，此卡不能用于就餐。请到收银台处理。"),
-    "random_uid": N_("此卡每次刷卡卡号都会变化（随机卡号），不能用作饭卡。请使用食堂发放的饭卡。"),
-    "not_card_number": N_("读到的不是饭卡卡号，未扣款。请重新刷卡。"),
-    "card_unresponsive": N_("卡片没有响应，未扣款。请把卡放平后重新刷卡。"),
-    "reader_error": N_("读卡器通讯出错，未扣款。请重新刷卡。"),
-    # Guest meal tickets scanned at the till (pos.views.guest_tickets), charged to the department.
-    "ticket_unknown": N_("无法识别此招待餐券，未记账。请联系接待部门。"),
-    "ticket_used": N_("此招待餐券已使用过，未记账。"),
-    "ticket_expired": N_("此招待餐券已过期，未记账。"),
-    "ticket_wrong_day": N_("此招待餐券不是今天的，未记账。"),
-    "ticket_wrong_meal": N_("此招待餐券不是本餐次的，未记账。"),
-    "ticket_not_approved": N_("此招待用餐申请未获批准或已撤销，未记账。"),
-}
+READ_FAILED, TAP_FAILED = refusals.REFUSALS["reader_error"].headline_zh, refusals.UNKNOWN.headline_zh
 assert all(MESSAGES[code] == text for code, text in READER_MESSAGES.items()), "reader messages out of step"
 #: Said for a refusal code this terminal does not know (a newer server): nothing was charged.
-UNKNOWN_REFUSAL = N_("刷卡未成功，未扣款。请到收银台咨询。")
+UNKNOWN_REFUSAL = refusals.UNKNOWN.zh
 
 #: What the page says when the server did not answer: the charge may or may not have been booked.
 UNREACHABLE_MESSAGE = MESSAGES["server_unreachable"]
+#: The figures a refusal may carry (fen), passed on to the page and into the sentence.
+FIGURES = ("price", "balance")
 
 
 def charged(body: dict, *, seen: float, uid: str) -> dict:
@@ -110,13 +65,18 @@ def charged_offline(body: dict, *, seen: float, uid: str) -> dict:
             "sound": "ok", "seen": seen}
 
 
-def refused(code: str, message: str | None, *, seen: float, uid: str | None = None) -> dict:
-    """The red state: nothing was charged (or, for ``server_unreachable``, it cannot be known). `message` is the
-    server's or reader's sentence; without one, this terminal's own for the code."""
-    if code == "server_unreachable" or not message:
-        message = MESSAGES.get(code, UNKNOWN_REFUSAL)
-    headline = HEADLINES.get(code) or (READ_FAILED if SOUNDS.get(code) == "read_error" else TAP_FAILED)
-    return {"state": "refused", "code": code, "headline": headline, "message": message, "uid": uid,
+def refused(code: str, message: str | None, *, seen: float, uid: str | None = None,
+            data: dict | None = None) -> dict:
+    """The red state: nothing was charged (or, for ``server_unreachable``, it cannot be known). The words come from
+    :mod:`canteen.rules.refusals` by `code`, with the amounts in `data` (the server's refusal body: ``price``,
+    ``balance`` in fen) and the holder's masked ``name``; `message` (the server's or reader's) only for a code
+    this terminal does not know."""
+    data = data or {}
+    figures = {k: data[k] for k in FIGURES if isinstance(data.get(k), int)}
+    known = code in refusals.REFUSALS
+    return {"state": "refused", "code": code, "headline": refusals.headline(code),
+            "message": refusals.text(code, "zh", figures) if known or not message else message,
+            "figures": figures, "name": refusals.mask_name(data.get("name")) or None, "uid": uid,
             "sound": SOUNDS.get(code, "failed"), "seen": seen}
 
 
@@ -126,11 +86,13 @@ def localize(name: str, data: dict, gettext: Callable[[str], str]) -> dict:
     if name in ("tap", "card_error") and data.get("headline"):
         data = dict(data, headline=gettext(data["headline"]))
         if data.get("state") == "refused":
-            data["message"] = gettext(MESSAGES.get(data.get("code"), UNKNOWN_REFUSAL))
+            data["message"] = refusals.text(data.get("code"), "en", data.get("figures"))
+            if not data.get("guest"):
+                data["headline"] = refusals.headline(data.get("code"), "en")
         elif data.get("text"):  # a message this terminal wrote, with blanks (a guest ticket's)
             data["message"] = words(data["text"], data.get("args"), gettext)
     elif name == "card" and data.get("code"):
-        data = dict(data, message=gettext(MESSAGES.get(data["code"], UNKNOWN_REFUSAL)))
+        data = dict(data, message=refusals.text(data["code"], "en"))
     return data
 
 

@@ -48,6 +48,12 @@ class Context:
                 "entry_no": str(entry["id"]) if entry else None}
 
 
+def card_number(card: dict) -> str:
+    """The card number every receipt prints: the number printed on the card, else its UID (one rule for all
+    kinds, so a diner finds the same number on a top-up, a refund and a reissue)."""
+    return card.get("printed_no") or card["uid"]
+
+
 def meal(ctx: Context, body: dict, card_no: str) -> Receipt:
     """消费小票 from a ``/taps`` or ``/charges`` answer."""
     return meal_charge_receipt(**ctx.head(body["entry"]), person=body["person"]["name"], card_no=card_no,
@@ -78,7 +84,7 @@ def card_issue(ctx: Context, body: dict, deposit: int, top_up_amount: int, metho
     card = body["card"]
     return card_issue_receipt(**ctx.head(body.get("entry")), operator=ctx.operator or "",
                               person=body["person"]["name"], staff_no=body["person"]["staff_no"],
-                              card_no=card.get("printed_no") or card["uid"], deposit=deposit,
+                              card_no=card_number(card), deposit=deposit,
                               top_up=top_up_amount, method=METHODS.get(method, method),
                               cash_balance=body["balances"]["cash"])
 
@@ -87,7 +93,7 @@ def loss(ctx: Context, body: dict) -> Receipt:
     """挂失凭条 from a ``/cards/<uid>/loss`` answer."""
     card = body["card"]
     return loss_report_receipt(**ctx.head(body.get("entry")), operator=ctx.operator or "",
-                               person=body["person"]["name"], card_no=card.get("printed_no") or card["uid"],
+                               person=body["person"]["name"], card_no=card_number(card),
                                cash_balance=body["balances"]["cash"], subsidy_balance=body["balances"]["subsidy"])
 
 
@@ -96,7 +102,7 @@ def reissue(ctx: Context, body: dict, old_card_no: str, fee: int, method: str) -
     card = body["card"]
     return card_reissue_receipt(**ctx.head(body.get("entry")), operator=ctx.operator or "",
                                 person=body["person"]["name"], old_card_no=old_card_no,
-                                new_card_no=card.get("printed_no") or card["uid"],
+                                new_card_no=card_number(card),
                                 cash_balance=body["balances"]["cash"], subsidy_balance=body["balances"]["subsidy"],
                                 fee=fee, method=METHODS.get(method, method))
 
@@ -104,7 +110,7 @@ def reissue(ctx: Context, body: dict, old_card_no: str, fee: int, method: str) -
 def cancel(ctx: Context, body: dict) -> Receipt:
     """清退凭条 from a ``/people/<id>/cancel`` answer."""
     cards = body.get("cards") or []
-    card_no = ", ".join(c.get("printed_no") or c["uid"] for c in cards) or "-"
+    card_no = ", ".join(card_number(c) for c in cards) or "-"
     return card_cancel_receipt(**ctx.head(body.get("entry")), operator=ctx.operator or "",
                                person=body["person"]["name"], card_no=card_no, balance_refund=body["cash_paid"],
                                deposit_refund=body["deposit_paid"], subsidy_cleared=body["subsidy_returned"])

@@ -5,7 +5,7 @@ reader fed by the page, and handles each event in order:
 
 * diner mode: a `CardPresented` becomes one ``POST /taps``; the green or red result goes to the page as ``tap``;
 * cashier mode (an operator is signed in at this till): the card is looked up and offered to the cashier's form
-  as ``card``, nothing is charged;
+  as ``card``, nothing is charged; the diner page says so, and the mode ends after the configured inactivity;
 * `CardError` becomes a red ``tap`` (or ``card_error``) with the reader's plain-words reason;
 * `CardRemoved` is passed on as ``card_removed``;
 * `ReaderState` updates the reader's status light.
@@ -44,7 +44,8 @@ class ReaderSupervisor:
     """Owns the reader and the thread that acts on its events."""
 
     def __init__(self, settings: ReaderSettings, client: ApiClient, hub: EventHub, board: HealthBoard,
-                 on_charged: Callable[[dict, str], None] | None = None, offline=None) -> None:
+                 on_charged: Callable[[dict, str], None] | None = None, offline=None, *,
+                 cashier_idle_s: float = 300.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.settings, self.client, self.hub, self.board = settings, client, hub, board
         self.offline = offline
         self.on_charged = on_charged
@@ -53,6 +54,11 @@ class ReaderSupervisor:
                                  max_gap_s=settings.wedge_max_gap_ms / 1000)
         self.reader = None
         self._cashier = threading.Event()
+        self.cashier_idle_s, self._clock = cashier_idle_s, clock
+        self._cashier_seen = clock()
+        #: Bumped whenever cashier mode ends (sign-out or inactivity): a browser session signed in under an older
+        #: epoch is signed out too (see pos.views.common).
+        self.cashier_epoch = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -63,9 +69,27 @@ class ReaderSupervisor:
         return self._cashier.is_set()
 
     def set_cashier_mode(self, on: bool) -> None:
-        """Switch between diner mode and cashier mode, and tell the pages."""
+        """Switch between diner mode and cashier mode, and tell the pages (the diner page shows 收银中，暂停刷卡
+        while a cashier is signed in)."""
+        self._cashier_seen = self._clock()
+        if not on and self._cashier.is_set():
+            self.cashier_epoch += 1
         (self._cashier.set if on else self._cashier.clear)()
         self.hub.publish("mode", {"mode": "cashier" if on else "diner"}, sticky=True)
+
+    def touch_cashier(self) -> None:
+        """The cashier did something at this till (a page, an action, a card): the inactivity clock restarts."""
+        self._cashier_seen = self._clock()
+
+    def expire_cashier(self, now: float | None = None) -> bool:
+        """End cashier mode if the cashier has been inactive for `cashier_idle_s` (CANTEEN_TERMINAL_CASHIER_IDLE_
+        MINUTES): a closed tab must not stop meal charging for the rest of the day. True if it ended now."""
+        now = self._clock() if now is None else now
+        if self.cashier_mode and now - self._cashier_seen >= self.cashier_idle_s:
+            log.info("cashier inactive for %.0f s: back to diner mode", now - self._cashier_seen)
+            self.set_cashier_mode(False)
+            return True
+        return False
 
     # -- lifecycle -----------------------------------------------------------------------------------------
     def start(self) -> "ReaderSupervisor":
@@ -113,6 +137,7 @@ class ReaderSupervisor:
         backoff = [0.5, 0.0]
         while not self._stop.is_set():
             self._ensure_reader(backoff)
+            self.expire_cashier()
             try:
                 event = self.events.get(timeout=0.5)
             except queue.Empty:
@@ -163,7 +188,8 @@ class ReaderSupervisor:
                     result = self._offline_tap(event, exc.body.get("key"))
             except ServerError as exc:
                 log.info("tap %s refused: %s", event.uid, exc)
-                result = outcomes.refused(exc.code, exc.message, seen=event.monotonic, uid=event.uid)
+                result = outcomes.refused(exc.code, exc.message, seen=event.monotonic, uid=event.uid,
+                                          data=exc.body.get("error"))
             else:
                 result = outcomes.charged(reply.body, seen=event.monotonic, uid=event.uid)
         result["timing"] = {"read_ms": round((asked - event.monotonic) * 1000, 1),
@@ -182,11 +208,12 @@ class ReaderSupervisor:
             body = self.offline.charger.charge(event.uid, online_key=online_key)
         except OfflineRefused as exc:
             log.info("offline tap %s refused: %s", event.uid, exc.code)
-            return outcomes.refused(exc.code, exc.message, seen=event.monotonic, uid=event.uid)
+            return outcomes.refused(exc.code, exc.message, seen=event.monotonic, uid=event.uid, data=exc.data)
         return outcomes.charged_offline(body, seen=event.monotonic, uid=event.uid)
 
     def _offer_card(self, event: CardPresented) -> None:
         """In cashier mode: look the card up and hand it to the cashier's form."""
+        self.touch_cashier()
         data = {"uid": event.uid, "seen": event.monotonic, "known": False}
         try:
             body = self.client.get(f"/api/v1/cards/{event.uid}").body

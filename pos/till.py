@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 from pos import receipts
-from pos.api_client import ApiClient
+from pos.api_client import ApiClient, ServerError
 from pos.config import TerminalSettings
 from pos.event_hub import EventHub
 from pos.health import HealthBoard, HealthMonitor
@@ -30,11 +30,12 @@ class Till:
         self.client = ApiClient(settings.server_url, settings.terminal_id, settings.terminal_key,
                                 Sequence(settings.sequence_file), timeout=settings.timeout,
                                 retries=settings.retries)
-        self.desk = ReceiptDesk(settings.printer, settings.print_queue, self.hub)
+        self.desk = ReceiptDesk(settings.printer, settings.print_queue, self.hub, zone=settings.zone)
         self.offline = OfflineLink(settings.offline, self.client, settings.data_dir, settings.terminal_key,
                                    self.hub, self.board)
         self.supervisor = ReaderSupervisor(settings.reader, self.client, self.hub, self.board,
-                                           on_charged=self._meal_receipt, offline=self.offline)
+                                           on_charged=self._meal_receipt, offline=self.offline,
+                                           cashier_idle_s=settings.cashier_idle_minutes * 60)
         self.monitor = HealthMonitor(self.board, self.client.health, self.desk.health, interval=health_interval)
         self.started = False
 
@@ -45,7 +46,11 @@ class Till:
     def _meal_receipt(self, body: dict, uid: str) -> None:
         """A diner's receipt, when meal receipts are switched on (off by default: queues of paper nobody takes)."""
         if self.settings.meal_receipts:
-            self.desk.enqueue(receipts.meal(self.context(), body, uid))
+            try:  # the number printed on the card, as on every other receipt
+                card_no = receipts.card_number(self.client.get(f"/api/v1/cards/{uid}").body["card"])
+            except ServerError:
+                card_no = uid
+            self.desk.enqueue(receipts.meal(self.context(), body, card_no))
 
     def start(self) -> "Till":
         """Start the reader supervisor, the print queue and the health monitor."""

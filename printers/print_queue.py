@@ -1,9 +1,11 @@
-"""The terminal's print queue: a payment never waits on the printer.
+"""The terminal's print queue: a payment never waits on the printer, and no original receipt is ever lost.
 
 ``enqueue()`` writes the receipt to the queue file and returns; a worker thread prints jobs one at a time in
-the order taken, retrying with backoff. A printer out of paper (or with its cover open) holds the job queued
-as unprinted until a person fixes it; other failures count, and after ``max_attempts`` the job is marked
-failed with the reason. Nothing is deleted: failed jobs stay listed and a cashier reprints them as 副本.
+the order taken. A printer that is off, unplugged, out of paper or with its cover open keeps its jobs queued as
+unprinted originals, however long it takes: they are tried again with backoff (capped at the last step, 30 s by
+default; a printer that needs a person is checked every ``attention_interval``) and print, in order, as
+originals when the printer is back (at once when the till sees it back, :meth:`PrintQueue.retry_now`). Only a
+receipt that cannot be rendered at all is marked failed. A copy (副本) is printed only when a cashier asks for one.
 Pending jobs survive a restart because they live in the file, not in memory.
 """
 import logging
@@ -36,15 +38,18 @@ class PrintQueue:
     """A persisted, ordered print queue for one printer, with its own worker thread."""
 
     def __init__(self, path: str | Path, printer: ReceiptPrinter, *, backoff: tuple[float, ...] = (2, 5, 15, 30),
-                 max_attempts: int = 5, attention_interval: float = 10.0, clock: Callable[[], float] = time.time):
-        if max_attempts < 1 or not backoff:
-            raise ValueError("max_attempts must be at least 1 and backoff not empty")
+                 attention_interval: float = 10.0, clock: Callable[[], float] = time.time,
+                 on_change: Callable[[PrintJob], None] | None = None):
+        if not backoff or min(backoff) <= 0:
+            raise ValueError("backoff must be positive seconds, not empty")
         self.store = JobStore(path)
         self.printer = printer
-        self.backoff, self.max_attempts = backoff, max_attempts
+        self.backoff = backoff
         #: seconds between checks while the printer waits for paper or a closed cover
         self.attention_interval = attention_interval
         self.clock = clock
+        #: told of every job after each attempt (printed, waiting, failed), e.g. to refresh the cashier's list
+        self.on_change = on_change
         self._kick = threading.Event()
         self._stopping = threading.Event()
         self._changed = threading.Condition()
@@ -103,21 +108,28 @@ class PrintQueue:
             self.store.mark_printed(job.id, now)
             log.info("print job %s (%s) printed", job.id, job.kind)
         self._notify()
+        if self.on_change is not None:
+            try:
+                self.on_change(self.store.get(job.id))
+            except Exception:  # noqa: BLE001 - a listener must not stop the printing
+                log.exception("print job %s: change listener failed", job.id)
         return 0.0
 
     def _record_failure(self, job: PrintJob, exc: PrinterError, now: float) -> None:
-        """Keep the job waiting, retry it later, or give up after ``max_attempts`` counted failures."""
+        """Keep the job queued, an original still to print, and try it again later: at the next check when the
+        printer needs a person, else after the backoff (counted, capped at its last step)."""
         if exc.needs_attention:
             log.warning("print job %s waits: %s", job.id, exc.message)
             self.store.mark_deferred(job.id, exc.code, exc.message, now + self.attention_interval, False)
-        elif job.attempts + 1 >= self.max_attempts:
-            log.error("print job %s failed after %s attempts: %s", job.id, job.attempts + 1, exc.message)
-            self.store.mark_failed(job.id, exc.code, exc.message)
-        else:
-            delay = self.backoff[min(job.attempts, len(self.backoff) - 1)]
-            log.warning("print job %s attempt %s failed, retry in %ss: %s", job.id, job.attempts + 1, delay,
-                        exc.message)
-            self.store.mark_deferred(job.id, exc.code, exc.message, now + delay, True)
+            return
+        delay = self.backoff[min(job.attempts, len(self.backoff) - 1)]
+        log.warning("print job %s attempt %s failed, retry in %ss: %s", job.id, job.attempts + 1, delay, exc.message)
+        self.store.mark_deferred(job.id, exc.code, exc.message, now + delay, True)
+
+    def has_waiting(self) -> bool:
+        """Whether a queued job waits for a retry (the printer failed it)."""
+        head = self.store.head()
+        return head is not None and head.error_code is not None
 
     def _notify(self) -> None:
         """Wake anyone in :meth:`wait_for`."""

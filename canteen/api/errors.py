@@ -5,6 +5,7 @@ from sqlalchemy.exc import InterfaceError as DBInterfaceError
 
 from canteen.errors import CODES, DomainError
 from canteen.extensions import db
+from canteen.rules import refusals
 
 #: Which error code a validation failure on a field gets; others are ``invalid_input``.
 FIELD_CODES = {"uid": "invalid_uid", "new_uid": "invalid_uid", "amount": "invalid_amount",
@@ -31,7 +32,10 @@ def error_response(code: str, message: str | None = None, status: int | None = N
 
 def refusal_body(exc: DomainError) -> dict:
     """The JSON body of a domain refusal, in the request's language."""
-    return {"error": {"code": exc.code, "message": exc.message(_lang()), **exc.data}}
+    body = {"code": exc.code, "message": exc.message(_lang()), **exc.data}
+    if exc.code in refusals.REFUSALS:  # a diner's refusal: the plain words the till shows, amounts in yuan
+        body["text"] = refusals.text(exc.code, _lang(), exc.data)
+    return {"error": body}
 
 
 def http_error_response(error):

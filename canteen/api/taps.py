@@ -10,7 +10,7 @@ from canteen.api.writes import KEY_PARAMETER, rules, write
 from canteen.clock import local
 from canteen.extensions import db
 from canteen.live import LIVE_CHANNEL, publish
-from canteen.models import JournalEntry, MealPeriod, MealPrice, utcnow
+from canteen.models import DinerCategory, JournalEntry, MealPeriod, MealPrice, utcnow
 from canteen.services.cards import find_card
 from canteen.services.meals import MealCharge, charge_meal, meal_period_at
 
@@ -90,14 +90,17 @@ def card_lookup(uid):
 @blp.get("/meal-periods")
 @blp.doc(summary="Meal periods, prices and the one open now", security=TERMINAL)
 def meal_periods():
-    """What the terminal shows: today's meals, prices per category, and the current one."""
+    """What the terminal shows: today's meals, prices per category (with the categories' names), and the current
+    one."""
     current_terminal(required=False) or current_operator()
     periods = db.session.scalars(select(MealPeriod).where(MealPeriod.active.is_(True)).order_by(
         MealPeriod.start_time)).all()
     prices = db.session.execute(select(MealPrice.meal_period_id, MealPrice.category_id, MealPrice.price)).all()
     now = meal_period_at(db.session, rules(), utcnow())
+    categories = db.session.execute(select(DinerCategory.id, DinerCategory.name)).all()
     return jsonify(
         now=now.code if now else None, local_time=local(utcnow(), rules().timezone).isoformat(),
+        categories={str(c): name for c, name in categories},
         periods=[{"id": p.id, "code": p.code, "name": p.name, "start": p.start_time.isoformat("minutes"),
                   "end": p.end_time.isoformat("minutes"), "weekdays": p.weekdays,
                   "prices": {str(c): fen for pid, c, fen in prices if pid == p.id}} for p in periods])

@@ -41,6 +41,7 @@ from canteen.models.people import Department
 from canteen.models.versions import MEAL_CONFIG, ConfigVersion
 from canteen.rules.cards import CardState, require_usable
 from canteen.rules.meal_limits import Limits, Meal, limit_refusal, needs_meals
+from canteen.rules.refusals import mask_name
 from canteen.rules.wallet_split import split_meal
 from canteen.services.bookings import require_booking
 from canteen.services.cards import CARD_CHOICE
@@ -287,9 +288,13 @@ def charge_meal(session: Session, actor: Actor, rules: Rules, *, uid, amount=Non
     conn = session.connection()
     holder = _holder(conn, uid, lock=not is_optimistic(session))
     card_id, diner = holder.card_id, holder.diner
-    require_usable(holder.card_state, holder.card_uid)
-    if diner.state != "active":
-        raise DomainError("card_cancelled", holder.card_uid)
+    try:
+        require_usable(holder.card_state, holder.card_uid)
+        if diner.state != "active":
+            raise DomainError("card_cancelled", holder.card_uid)
+    except DomainError as refused:
+        refused.data.setdefault("name", mask_name(diner.name))  # the till shows whose card it is: 王*明
+        raise
     # The wallets are locked now. A loss, reissue or cancellation may have committed while we waited
     # for them: every refusal from here on first re-reads the card (a changed card is refused for
     # that), and the debit itself is guarded by the database.
@@ -311,8 +316,9 @@ def charge_meal(session: Session, actor: Actor, rules: Rules, *, uid, amount=Non
         from_subsidy, from_cash, short = split_meal(amount, subsidy, cash)
         if short:
             raise DomainError("insufficient_balance", balance=cash + subsidy, price=amount)
-    except DomainError:
+    except DomainError as refused:
         _still_active(session, card_id, holder.card_uid)
+        refused.data.setdefault("name", mask_name(diner.name))
         raise
     entry = make_entry(
         "meal", amount, [(subsidy_id, -from_subsidy, True), (cash_id, -from_cash, True),

@@ -3,34 +3,26 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from canteen.rules import refusals
 from pos.offline import meal_rules
 from pos.offline.config import OfflineSettings
 from pos.offline.outbox import Outbox, OutboxDamaged
 from pos.offline.snapshot import Snapshot
 
-#: Refusals of offline mode, with what the page says.
-MESSAGES = {
-    "offline_disabled": "网络故障，本终端未开启脱机消费",
-    "outbox_damaged": "脱机记录文件损坏，暂停脱机消费，请联系管理员",
-    "no_snapshot": "没有可用的脱机数据，暂不能脱机消费",
-    "snapshot_too_old": "脱机数据已过期，暂不能脱机消费",
-    "outbox_full": "脱机记录已满，请等待网络恢复",
-    "outbox_too_old": "脱机记录积压过久，请等待网络恢复",
-    "unknown_card": "未登记的卡",
-    "card_lost": "此卡已挂失", "card_replaced": "此卡已补办新卡，旧卡停用", "card_cancelled": "此卡已注销",
-    "outside_meal_period": "当前不在就餐时段", "no_price": "此就餐时段未设置该类人员的价格",
-    "offline_charge_limit": "超过脱机单笔消费限额", "offline_card_limit": "超过本卡今日脱机消费限额",
-    "insufficient_balance": "余额不足",
-    "repeated_tap": "请勿重复刷卡", "meal_limit_reached": "本餐次已达就餐上限", "daily_limit_reached": "今日已达消费上限",
-}
+#: Refusals of offline mode, with what the page says (the words are :mod:`canteen.rules.refusals`').
+MESSAGES = {code: refusals.text(code) for code in (
+    "offline_disabled", "outbox_damaged", "no_snapshot", "snapshot_too_old", "outbox_full", "outbox_too_old",
+    "unknown_card", "card_lost", "card_replaced", "card_cancelled", "outside_meal_period", "no_price",
+    "offline_charge_limit", "offline_card_limit", "insufficient_balance", "repeated_tap", "meal_limit_reached",
+    "daily_limit_reached")}
 
 
 class OfflineRefused(Exception):
     """Offline charging refused; nothing was written."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, **data) -> None:
         super().__init__(code)
-        self.code, self.message = code, MESSAGES.get(code, code)
+        self.code, self.message, self.data = code, refusals.text(code, "zh", data), data
 
 
 class OfflineCharger:
@@ -90,5 +82,5 @@ class OfflineCharger:
             raise OfflineRefused("offline_card_limit")
         left = spendable - self.outbox.spent(uid, after_seq=self.snapshot.settled_seq)
         if left < price:
-            raise OfflineRefused("insufficient_balance")
+            raise OfflineRefused("insufficient_balance", price=price, balance=left, name=name)
         return price, name, meal, left - price

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from pos import receipts
 from pos.views.common import body, cashier_api, operator, till, token, yuan_to_fen
-from pos.views.money import queued
+from pos.views.money import card_number, queued, tell_customer
 from printers import format_fen
 
 bp = Blueprint("cards", __name__, url_prefix="/cashier/api")
@@ -33,6 +33,7 @@ def issue():
         request_body["printed_no"] = str(data["printed_no"])[:32]
     reply = till().client.post("/api/v1/cards", request_body, token=token())
     job = queued(receipts.card_issue(_ctx(), reply.body, deposit, first, method))
+    tell_customer("card_issue", reply.body)
     return jsonify(result=reply.body, job=job, message=_("发卡成功：%(name)s", name=reply.body["person"]["name"])), 201
 
 
@@ -42,6 +43,7 @@ def loss(uid):
     """Report the card lost: refused at every terminal from now on."""
     reply = till().client.post(f"/api/v1/cards/{uid}/loss", token=token())
     job = queued(receipts.loss(_ctx(), reply.body))
+    tell_customer("card_loss", reply.body)
     return jsonify(result=reply.body, job=job, message=_("已挂失：%(name)s", name=reply.body["person"]["name"]))
 
 
@@ -50,6 +52,7 @@ def loss(uid):
 def unfreeze(uid):
     """Make a lost card usable again (no money moves, no receipt)."""
     reply = till().client.post(f"/api/v1/cards/{uid}/unfreeze", token=token())
+    tell_customer("card_unfreeze", reply.body)
     return jsonify(result=reply.body, job=None, message=_("已解挂：%(name)s", name=reply.body["person"]["name"]))
 
 
@@ -61,8 +64,10 @@ def reissue(uid):
     fee = yuan_to_fen(data.get("fee") or "0", allow_zero=True)
     method = data.get("fee_method") if data.get("fee_method") in ("cash", "wechat", "alipay", "bank") else "cash"
     request_body = {"new_uid": str(data.get("new_uid") or ""), "fee": fee, "fee_method": method}
+    old_card_no = card_number(uid)  # read before: the old card's number, as printed on it
     reply = till().client.post(f"/api/v1/cards/{uid}/reissue", request_body, token=token())
-    job = queued(receipts.reissue(_ctx(), reply.body, uid, fee, method))
+    job = queued(receipts.reissue(_ctx(), reply.body, old_card_no, fee, method))
+    tell_customer("card_reissue", reply.body)
     return jsonify(result=reply.body, job=job, message=_("补卡成功：%(name)s", name=reply.body["person"]["name"])), 201
 
 
@@ -79,5 +84,6 @@ def cancel(person_id):
     """Cancel (清退) after the cashier confirmed the quote: cash out from the drawer, every card cancelled."""
     reply = till().client.post(f"/api/v1/people/{person_id}/cancel", token=token())
     job = queued(receipts.cancel(_ctx(), reply.body))
+    tell_customer("card_cancel", reply.body)
     message = _("清退完成，请付现金 %(amount)s", amount=format_fen(reply.body["total_paid"]))
     return jsonify(result=reply.body, job=job, message=message)

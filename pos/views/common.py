@@ -39,7 +39,18 @@ def operator() -> dict | None:
 
 
 def token() -> str | None:
-    """The operator's bearer token for the server."""
+    """The operator's bearer token for the server, while this browser's sign-in is still the till's (not ended by
+    signing out elsewhere or by inactivity, see :meth:`pos.supervisor.ReaderSupervisor.expire_cashier`)."""
+    if not session.get("token"):
+        return None
+    supervisor = till().supervisor
+    if session.get("till_epoch") != supervisor.cashier_epoch or not supervisor.cashier_mode:
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        return None
+    supervisor.touch_cashier()
     return session.get("token")
 
 

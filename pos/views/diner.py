@@ -97,9 +97,19 @@ def meal():
     body = _meal_cache["data"]
     period = next((p for p in body["periods"] if p["code"] == body["now"]), None)
     if period is None:
-        return jsonify(name=None, prices=[])
+        return jsonify(name=None, prices=[], labelled=[])
     return jsonify(name=period["name"], start=period["start"], end=period["end"],
-                   prices=sorted(set(period["prices"].values())))
+                   prices=sorted(set(period["prices"].values())),
+                   labelled=labelled_prices(period["prices"], body.get("categories") or {}))
+
+
+def labelled_prices(prices: dict, categories: dict) -> list[dict]:
+    """The price line by category: ``[{"label": "职工/离退休", "amount": 1000}, ...]``, cheapest first; categories
+    with the same price share one figure."""
+    by_amount: dict[int, list[str]] = {}
+    for category, fen in sorted(prices.items(), key=lambda item: (item[1], str(item[0]))):
+        by_amount.setdefault(fen, []).append(str(categories.get(str(category), "")).strip())
+    return [{"label": "/".join(name for name in names if name), "amount": fen} for fen, names in by_amount.items()]
 
 
 @bp.get("/lang/<code>")

@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
-from pos import receipts
-from pos.printing import job_dict
+from pos import customer_display, receipts
+from pos.api_client import ServerError
 from pos.views.common import body, cashier_api, operator, till, token, yuan_to_fen
 
 bp = Blueprint("money", __name__, url_prefix="/cashier/api")
@@ -24,14 +24,28 @@ def card_label(person_id: int) -> tuple[dict, dict, str]:
     """A person, their balances, and the number of their card in use (printed number, else UID)."""
     data = till().client.get(f"/api/v1/people/{person_id}", token=token()).body
     live = [c for c in data["cards"] if c["state"] == "active"] or data["cards"][-1:]
-    card_no = (live[0].get("printed_no") or live[0]["uid"]) if live else "-"
+    card_no = receipts.card_number(live[0]) if live else "-"
     return data["person"], data["balances"], card_no
+
+
+def card_number(uid: str) -> str:
+    """The number printed on the card with this UID, what every receipt shows (the UID if it has none)."""
+    try:
+        card = till().client.get(f"/api/v1/cards/{uid}", token=token()).body["card"]
+    except ServerError:
+        return uid
+    return receipts.card_number(card)
+
+
+def tell_customer(kind: str, result: dict, **figures) -> None:
+    """Show the diner's side of the action on the customer-facing screen (``/display``), if one is open."""
+    till().hub.publish("display", customer_display.event(kind, result, **figures))
 
 
 def queued(receipt) -> dict | None:
     """Queue a receipt; its job for the page (None without a printer)."""
     job = till().desk.enqueue(receipt)
-    return job_dict(job) if job else None
+    return till().desk.job_view(job) if job else None
 
 
 @bp.post("/top-up")
@@ -48,8 +62,10 @@ def top_up():
     else:
         request_body["person_id"] = int(data.get("person_id") or 0)
     reply = till().client.post("/api/v1/top-ups", request_body, token=token())
-    card_no = request_body.get("uid") or card_label(reply.body["person"]["id"])[2]
+    card_no = card_number(request_body["uid"]) if request_body.get("uid") else card_label(
+        reply.body["person"]["id"])[2]
     job = queued(receipts.top_up(_ctx(), reply.body, card_no, method))
+    tell_customer("top_up", reply.body)
     return jsonify(result=reply.body, job=job, message=_("充值成功：%(name)s", name=reply.body["person"]["name"])), 201
 
 
@@ -61,18 +77,27 @@ def charge():
     uid = str(data.get("uid") or "")
     reply = till().client.post("/api/v1/charges", {"uid": uid, "amount": yuan_to_fen(data.get("amount"))},
                                token=token())
-    job = queued(receipts.meal(_ctx(), reply.body, uid))
+    job = queued(receipts.meal(_ctx(), reply.body, card_number(uid)))
+    tell_customer("charge", reply.body)
     return jsonify(result=reply.body, job=job, message=_("扣款成功：%(name)s", name=reply.body["person"]["name"]))
 
 
 @bp.get("/recent-charges")
 @cashier_api
 def recent_charges():
-    """The latest meal charges booked at this till, with the diner's name, for a refund."""
+    """The latest meal charges booked at this till, with the diner's name and what is left to refund (a meal
+    refunded in full offers no refund)."""
     entries = till().client.get("/api/v1/terminal/entries", token=token(),
                                 params={"kind": "meal", "limit": 20}).body["entries"]
+    refunds = till().client.get("/api/v1/terminal/entries", token=token(),
+                                params={"kind": "refund", "limit": 200}).body["entries"]
+    refunded: dict[int, int] = {}
+    for entry in refunds:  # what was refunded of each meal here (a refund's amount is what went back)
+        refunded[entry["original_id"]] = refunded.get(entry["original_id"], 0) + abs(entry["amount"])
     names: dict[int, str] = {}
     for entry in entries:
+        entry["refunded"] = refunded.get(entry["id"], 0)
+        entry["refundable"] = max(abs(entry["amount"]) - entry["refunded"], 0)
         person_id = entry["person_id"]
         if person_id not in names:
             names[person_id] = till().client.get(f"/api/v1/people/{person_id}", token=token()).body["person"]["name"]
@@ -95,7 +120,9 @@ def refund():
             "退款金额超过限额，已提交审批：请主管在“退款审批”中批准")), 202
     person, balances, card_no = card_label(reply.body["entry"]["person_id"])
     job = queued(receipts.refund(_ctx(), reply.body, person, balances, card_no, reason))
-    return jsonify(result=reply.body, job=job, message=_("退款成功：%(name)s", name=person["name"])), 201
+    tell_customer("refund", dict(reply.body, person=person), balances=balances)
+    return jsonify(result=dict(reply.body, person=person, balances=balances), job=job,
+                   message=_("退款成功：%(name)s", name=person["name"])), 201
 
 
 @bp.get("/people")

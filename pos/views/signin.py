@@ -27,8 +27,9 @@ def login():
             error = exc.message
         else:
             session.clear()
-            session.update(token=reply.body["token"], operator=reply.body["operator"])
             till().supervisor.set_cashier_mode(True)
+            session.update(token=reply.body["token"], operator=reply.body["operator"],
+                           till_epoch=till().supervisor.cashier_epoch)
             return redirect(url_for("signin.cashier"))
     return render_template("login.html", error=error, canteen=till().settings.canteen_name,
                            terminal=till().settings.terminal_id), (401 if error else 200)

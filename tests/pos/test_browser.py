@@ -49,7 +49,7 @@ def test_a_diner_tap_shows_name_and_balance_in_green(page, canteen, start_termin
     open_diner_page(page, terminal)
     assert page.text_content("#headline") == "请刷卡"
     page.wait_for_selector("#meal-name:has-text('全天')")
-    assert page.text_content("#meal-price") == "￥10.00"
+    assert page.text_content("#meal-price") == "在编职工/聘用人员/来宾 ￥10.00"  # the price line by category
     terminal.reader().tap(uid)
     page.wait_for_selector("#result[data-state='ok']")
     assert page.text_content("#name") == name
@@ -98,11 +98,13 @@ def test_a_cashier_tops_up_a_tapped_card_and_the_receipt_prints(page, canteen, s
     page.click("#login-submit")
     page.wait_for_selector("#operator")
     page.wait_for_selector("body[data-stream='open']")
+    page.click("#tab-shift")
     page.fill("#opening-float", "200")
     page.click("#open-shift")
     page.wait_for_selector("#shift-state[data-open='1']")
     terminal.reader().tap(uid)
     page.wait_for_selector(f"#target:has-text('{name}')")
+    page.click("#tab-top-up")
     page.fill("#top-up-amount", "50")
     page.select_option("#top-up-method", "cash")
     page.click("#top-up-submit")
@@ -112,6 +114,7 @@ def test_a_cashier_tops_up_a_tapped_card_and_the_receipt_prints(page, canteen, s
     text = decode_text(test_printer.printed[0])
     for expected in ("充值凭条", name, "现金", "￥50.00", "￥60.00"):
         assert expected in text, f"{expected!r} missing from:\n{text}"
+    page.click("#tab-receipts")
     page.wait_for_selector("#receipts li[data-status='printed']")
     if os.environ.get("POS_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["POS_SCREENSHOTS"], "cashier.png"), full_page=True)
@@ -141,12 +144,14 @@ def test_a_page_switched_to_english_shows_tap_results_in_english(page, canteen, 
     terminal.reader().tap(poor_uid)
     page.wait_for_selector("#result[data-state='refused']")
     assert page.text_content("#headline") == "Insufficient balance"
-    assert page.text_content("#message") == "Not enough balance; nothing was charged. Please top up at the cashier."
+    assert page.text_content("#message") == ("Not enough money: this meal is ￥10.00, the balance is ￥5.00. Nothing "
+                                            "was charged. Please top up at the cashier.")
     page.wait_for_selector("#result[data-state='idle']", timeout=15000)
     terminal.reader().tap("04FFFFFFFFFFFF")
     page.wait_for_selector("#result[data-state='refused']")
     assert page.text_content("#headline") == "Unknown card"
-    assert page.text_content("#message") == "This card is not registered; nothing was charged. Please see the cashier."
+    assert page.text_content("#message") == ("This card is not registered. Nothing was charged. Please register it "
+                                            "at the cashier.")
     page.wait_for_selector("#result[data-state='idle']", timeout=15000)
     terminal.reader().tap(uid)
     page.wait_for_selector("#result[data-state='ok']")
@@ -167,17 +172,21 @@ def test_a_large_refund_waits_at_the_till_until_a_manager_keys_in_and_approves_i
     page.fill("#password", PASSWORD)
     page.click("#login-submit")
     page.wait_for_selector("body[data-stream='open']")
+    page.click("#tab-shift")
     page.click("#open-shift")
     page.wait_for_selector("#shift-state[data-open='1']")
     terminal.reader().tap(uid)
     page.wait_for_selector(f"#target:has-text('{name}')")
+    page.click("#tab-charge")
     page.fill("#charge-amount", "90")
     page.click("#charge-submit")
     page.wait_for_selector("#flash[data-ok='1']:has-text('扣款成功')")
-    page.click("#load-charges")
-    page.on("dialog", lambda dialog: dialog.accept("60"))
+    page.click("#tab-refund")
     page.click("#charges li button:has-text('退款')")
+    page.fill("#refund-amount", "60")  # the amount is keyed in the page (number pad), never in a prompt()
+    page.click("#refund-submit")
     page.wait_for_selector("#flash[data-ok='1']:has-text('已提交审批')")
+    page.click("#tab-approvals")
     page.wait_for_selector(f"#refund-requests li[data-request]:has-text('{name}')")
     page.fill("#approver-username", manager_username)
     page.fill("#approver-password", PASSWORD)

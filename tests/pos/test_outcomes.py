@@ -8,6 +8,7 @@ from babel.support import Translations
 
 import pos
 from cardreader.errors import MESSAGES as READER_MESSAGES
+from canteen.rules import refusals
 from pos import outcomes
 
 ENGLISH = Translations.load(str(Path(pos.__file__).parent / "translations"), ["en"])
@@ -16,12 +17,13 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 def test_every_refusal_code_the_page_knows_has_an_english_headline_and_message():
     codes = set(outcomes.SOUNDS) | set(outcomes.HEADLINES) | set(READER_MESSAGES)
-    assert codes <= set(outcomes.MESSAGES)
-    texts = set(outcomes.MESSAGES.values()) | set(outcomes.HEADLINES.values()) | {
-        outcomes.OK_HEADLINE, outcomes.OFFLINE_OK_HEADLINE, outcomes.READ_FAILED, outcomes.TAP_FAILED,
-        outcomes.UNKNOWN_REFUSAL}
-    untranslated = sorted(text for text in texts if ENGLISH.gettext(text) == text)
-    assert untranslated == []
+    assert codes <= set(outcomes.MESSAGES) == set(refusals.REFUSALS)
+    for code in codes:  # the one definition (canteen.rules.refusals) has both languages
+        english = refusals.headline(code, "en") + refusals.text(code, "en")
+        assert not HAN.search(english), code
+        assert "未扣款" in refusals.text(code) or "未记账" in refusals.text(code) or code == "server_unreachable"
+    for text in (outcomes.OK_HEADLINE, outcomes.OFFLINE_OK_HEADLINE):
+        assert ENGLISH.gettext(text) != text
 
 
 def test_an_english_page_gets_the_refusal_by_code_not_the_servers_chinese_sentence():
@@ -37,7 +39,7 @@ def test_a_code_this_terminal_does_not_know_still_says_nothing_was_charged():
     event = outcomes.refused("brand_new_refusal", "新的拒绝原因", seen=1.0)
     english = outcomes.localize("tap", event, ENGLISH.gettext)
     assert (english["headline"], english["message"]) == (
-        "Tap refused", "The tap did not go through; nothing was charged. Please see the cashier.")
+        "Tap failed", "The tap did not go through. Nothing was charged. Please ask at the cashier.")
     assert event["message"] == "新的拒绝原因"
 
 
@@ -63,4 +65,4 @@ def test_a_guest_ticket_s_outcome_reads_in_english_with_only_the_server_s_names_
         assert not HAN.search(refusal["headline"] + refusal["message"]), (code, refusal)
     used = outcomes.localize("tap", refused("ticket_used", "此招待餐券已使用", seen=1.0), ENGLISH.gettext)
     assert (used["headline"], used["message"]) == (
-        "Ticket already used", "This guest meal ticket was already used; nothing was charged.")
+        "Ticket already used", "This guest meal ticket was already used. Nothing was booked.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -92,10 +93,15 @@ def _page_text(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html).replace(CANTEEN, "").replace("中文", "")
 
 
+def _script_words(html: str) -> dict:
+    """The words the page hands its script (the body's ``data-text``: no inline script under the CSP)."""
+    return json.loads(unescape(re.search(r"data-text='([^']*)'", html).group(1)))
+
+
 def test_the_diner_page_in_english_shows_and_hands_its_script_no_chinese(pages):
     pages.get("/lang/en")
     html = pages.get("/").get_data(as_text=True)
-    words = json.loads(re.search(r"window\.POS_TEXT = (\{.*?\});", html, re.S).group(1))
+    words = _script_words(html)
     assert (words["online"], words["offline"], words["seconds_ago"]) == ("Online", "Offline", "{n} s ago")
     assert {key: said for key, said in words.items() if HAN.search(said)} == {}
     assert HAN.findall(_page_text(html)) == []
@@ -104,14 +110,16 @@ def test_the_diner_page_in_english_shows_and_hands_its_script_no_chinese(pages):
 
 def test_the_diner_page_stays_chinese_by_default(pages):
     html = pages.get("/").get_data(as_text=True)
-    words = json.loads(re.search(r"window\.POS_TEXT = (\{.*?\});", html, re.S).group(1))
+    words = _script_words(html)
     assert (words["online"], words["offline"], words["minutes_ago"]) == ("在线", "脱机", "{n} 分钟前")
 
 
 def test_a_cashier_request_the_server_never_answers_is_refused_in_english(pages):
     pages.get("/lang/en")
+    supervisor = pages.application.extensions["pos"].supervisor
+    supervisor.set_cashier_mode(True)
     with pages.session_transaction() as session:
-        session["token"] = "t"
+        session.update(token="t", till_epoch=supervisor.cashier_epoch)
     reply = pages.post("/cashier/api/top-up", json={"amount": "10", "person_id": 1},
                        headers={"X-Requested-With": "pos"})
     assert reply.status_code == 503

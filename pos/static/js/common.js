@@ -1,5 +1,6 @@
 /* Shared by every terminal page: the clock, health lights, the event stream, sounds and keyboard-wedge input. */
 "use strict";
+window.POS_TEXT = JSON.parse(document.body.dataset.text || "{}");
 const POS = {
   handlers: {},
   on(name, fn) { (this.handlers[name] = this.handlers[name] || []).push(fn); },
@@ -8,16 +9,37 @@ const POS = {
     const sign = amount < 0 ? "-" : "", abs = Math.abs(amount);
     return sign + "￥" + Math.floor(abs / 100) + "." + String(abs % 100).padStart(2, "0");
   },
-  play(names) {
-    /* Beep then voice prompt, one after the other; a browser that refuses audio must not break the page. */
+  spoken(amount) {  /* 1050 -> "10.50" for the speech voice (which reads it as yuan after 元 in the sentence) */
+    if (amount === null || amount === undefined) return "";
+    return (amount / 100).toFixed(2);
+  },
+  /* Voice: one prompt at a time, the newest wins. A new tap stops what is still playing (the beep, the prompt,
+   * a spoken amount) and drops what was queued, so two diners' prompts never overlap. */
+  voice: {token: 0, audio: null},
+  say(...names) { this.play(names.filter(Boolean)); },
+  play(names, speech) {
+    const voice = this.voice, token = ++voice.token;
+    if (voice.audio) { voice.audio.pause(); voice.audio = null; }
+    if (window.speechSynthesis) window.speechSynthesis.cancel();
     const queue = names.slice();
     const next = () => {
+      if (token !== voice.token) return;  // a newer prompt took over
       const name = queue.shift();
-      if (!name) return;
+      if (!name) {
+        voice.audio = null;
+        if (speech && window.speechSynthesis && window.SpeechSynthesisUtterance) {
+          const words = new SpeechSynthesisUtterance(speech);
+          words.lang = document.documentElement.lang;
+          window.speechSynthesis.speak(words);
+        }
+        return;
+      }
       const audio = new Audio("/static/audio/" + name + ".wav");
+      voice.audio = audio;
       audio.onended = next;
       audio.play().catch(next);
     };
+    document.body.dataset.voice = names.join(" ");  // what is being said, for tests and diagnosis
     next();
   },
   async post(url, data) {
@@ -35,11 +57,18 @@ const POS = {
   },
 };
 
+/* The till's local time (CANTEEN_TERMINAL_TIMEZONE), whatever zone the browser's machine is set to. */
+POS.localTime = (date, withSeconds) => {
+  const parts = {};
+  const format = new Intl.DateTimeFormat("en-GB", {timeZone: document.body.dataset.timezone || undefined,
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+    second: withSeconds === false ? undefined : "2-digit", hourCycle: "h23"});
+  for (const part of format.formatToParts(date)) parts[part.type] = part.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}` +
+    (withSeconds === false ? "" : `:${parts.second}`);
+};
 function tick() {
-  const now = new Date();
-  const two = (n) => String(n).padStart(2, "0");
-  document.getElementById("clock").textContent =
-    `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())} ${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}`;
+  document.getElementById("clock").textContent = POS.localTime(new Date());
 }
 tick();
 setInterval(tick, 1000);
@@ -77,7 +106,8 @@ setInterval(showSnapshotAge, 1000);
 
 (function connect() {
   const source = new EventSource("/events");
-  for (const name of ["tap", "card", "card_error", "card_removed", "health", "mode", "receipt", "offline"]) {
+  for (const name of ["tap", "card", "card_error", "card_removed", "health", "mode", "receipt", "offline",
+    "display"]) {
     source.addEventListener(name, (event) => {
       const data = JSON.parse(event.data);
       (POS.handlers[name] || []).forEach((fn) => fn(data));

@@ -1,57 +1,106 @@
-/* Diner mode: show each tap's result big, green or red, say it, then go back to "please tap". */
+/* Diner mode, built for a queue: one state at a time on the whole screen.
+ *   idle     请刷卡, the meal and its prices by category
+ *   ok       green: name, this charge and the balances (the only state with figures)
+ *   refused  red: what happened, 未扣款, what to do next, the masked name
+ *   offline  idle while the server is out of reach (charges go to the outbox)
+ *   paused   a cashier is signed in at this till: taps are not meal charges (收银中，暂停刷卡)
+ * A result goes back to idle (or offline/paused) after the configured seconds. */
 "use strict";
 (function () {
+  const T = window.POS_TEXT;
   const result = document.getElementById("result");
   const idleMs = Number(result.dataset.idleSeconds || 4) * 1000;
-  const text = (id, value) => { document.getElementById(id).textContent = value || ""; };
-  let timer = null;
+  const $ = (id) => document.getElementById(id);
+  const text = (id, value) => { $(id).textContent = value || ""; };
+  const show = (id, visible) => { $(id).hidden = !visible; };
+  let timer = null, mode = "diner", showing = false;
 
-  function idle() {
-    result.dataset.state = "idle";
-    text("headline", window.POS_TEXT.tap_card);
-    text("name", ""); text("message", "");
-    document.getElementById("figures").hidden = true;
-    document.getElementById("low-balance").hidden = true;
+  function base() {
+    if (mode === "cashier") return "paused";
+    return POS.offline.online === false ? "offline" : "idle";
   }
 
-  function show(tap) {
-    result.dataset.state = tap.state;
-    text("headline", tap.headline);
-    text("name", tap.name);
-    text("message", tap.message);
-    const figures = document.getElementById("figures");
-    figures.hidden = tap.state !== "ok" || tap.guest === true;  // a guest's ticket has no wallets to show
-    if (tap.state === "ok") {
-      text("amount", POS.fen(tap.amount));
+  /* Everything a result may show, emptied and hidden: nothing of the last diner stays on screen. */
+  function clear() {
+    for (const id of ["name", "message", "amount", "cash-left", "subsidy-left", "balance-left",
+      "low-balance-threshold"]) text(id, "");
+    for (const id of ["name", "message", "figures", "low-balance"]) show(id, false);
+  }
+
+  function rest() {
+    showing = false;
+    clearTimeout(timer);
+    clear();
+    const state = base();
+    result.dataset.state = state;
+    show("meal", state !== "paused");
+    show("hint", state !== "paused");
+    if (state === "paused") {
+      text("headline", T.paused);
+      text("message", T.paused_hint); show("message", true);
+    } else {
+      text("headline", T.tap_card);
+      if (state === "offline") { text("message", T.offline_hint); show("message", true); }
+    }
+  }
+
+  function charged(tap) {
+    show("figures", tap.guest !== true);  // a guest's ticket has no wallets to show
+    text("amount", POS.fen(tap.amount));
+    const split = !tap.offline;  // offline, the terminal knows the one spendable balance, not the wallets
+    show("row-cash", split); show("row-subsidy", split); show("row-balance", !split);
+    if (split) {
       text("cash-left", POS.fen(tap.cash_left));
       text("subsidy-left", POS.fen(tap.subsidy_left));
+    } else {
+      text("balance-left", POS.fen(tap.balance_left));
     }
-    const low = document.getElementById("low-balance");
-    low.hidden = !(tap.state === "ok" && tap.low_balance);
-    if (!low.hidden) text("low-balance-threshold", POS.fen(tap.low_balance_threshold));
-    POS.play([tap.state === "ok" ? "beep" : "beep_error", tap.sound]);
+    if (tap.low_balance) { text("low-balance-threshold", POS.fen(tap.low_balance_threshold)); show("low-balance", true); }
+  }
+
+  function onTap(tap) {
     clearTimeout(timer);
-    timer = setTimeout(idle, idleMs);
+    clear();
+    showing = true;
+    result.dataset.state = tap.state === "ok" ? "ok" : "refused";
+    show("meal", false); show("hint", false);
+    text("headline", tap.headline);
+    if (tap.name) { text("name", tap.name); show("name", true); }
+    if (tap.message) { text("message", tap.message); show("message", true); }
+    if (tap.state === "ok") charged(tap);
+    let speech = null;  // the charged prompt may speak the amount and what is left (CANTEEN_TERMINAL_VOICE_AMOUNTS)
+    if (tap.state === "ok" && !tap.guest && document.body.dataset.voiceAmounts === "1") {
+      const left = tap.offline ? tap.balance_left : (tap.cash_left || 0) + (tap.subsidy_left || 0);
+      speech = T.spoken_charge.replace("{amount}", POS.spoken(tap.amount)).replace("{balance}", POS.spoken(left));
+    }
+    POS.play([tap.state === "ok" ? "beep" : "beep_error", tap.sound], speech);
+    timer = setTimeout(rest, idleMs);
   }
 
   async function meal() {
     const reply = await POS.get("/meal");
     if (!reply.ok) return;
-    const name = reply.body.name;
-    text("meal-name", name || window.POS_TEXT.no_meal);
-    text("meal-price", (reply.body.prices || []).map(POS.fen).join(" / "));
+    text("meal-name", reply.body.name || T.no_meal);
+    const prices = reply.body.labelled || [];
+    text("meal-price", prices.map((p) => (p.label ? p.label + " " : "") + POS.fen(p.amount)).join(" · "));
   }
 
-  const virtualTap = document.getElementById("virtual-tap");
+  const virtualTap = $("virtual-tap");
   if (virtualTap) {
     virtualTap.addEventListener("submit", (event) => {
       event.preventDefault();
-      POS.post("/virtual-tap", {uid: document.getElementById("virtual-uid").value});
+      POS.post("/virtual-tap", {uid: $("virtual-uid").value});
     });
   }
 
-  POS.on("tap", show);
-  POS.on("mode", (mode) => { document.body.dataset.mode = mode.mode; });
+  POS.on("tap", onTap);
+  POS.on("mode", (m) => {
+    mode = m.mode;
+    document.body.dataset.mode = mode;
+    if (mode === "cashier" || !showing) rest();
+  });
+  POS.on("offline", () => { if (!showing) rest(); });
+  rest();
   meal();
   setInterval(meal, 60000);
 })();
