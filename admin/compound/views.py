@@ -5,6 +5,7 @@ outcome), and renders. A refusal re-renders the page with the message and the er
 nothing is written.
 """
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -222,6 +223,10 @@ def compound_report(module: str, key: str):
         report = spec.run(db.session, values)
     except DomainError as exc:
         spec = mod.reports.get(key) or abort(404)
+        if not any(request.args.values()):
+            # A first visit: ask for what the report needs instead of refusing it.
+            return render_template("admin/compound/report.html", mod=mod, spec=spec, report=None,
+                                   args=spec.defaults(), prompt=_("请选择查询条件后点击“查询”。"))
         return render_template("admin/compound/report.html", mod=mod, spec=spec, report=None, args=request.args,
                                error=error_text(exc)), exc.status
     return render_template("admin/compound/report.html", mod=mod, spec=spec, report=report, args=args)
