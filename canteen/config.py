@@ -34,6 +34,8 @@ DEFAULTS = {
     #: Threads per server process kept for event streams (one per terminal, one per open dashboard), on top of
     #: ``canteen serve --threads``; a stream beyond them is answered 503 rather than take a request's thread.
     "STREAM_THREADS": 32,
+    #: The port of the demo's terminal (``canteen demo`` sets it to the server's port + 1); 0: none.
+    "DEMO_TERMINAL_PORT": 0,
 }
 
 

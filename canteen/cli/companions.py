@@ -40,6 +40,11 @@ def start_demo_companions(host: str, port: int, instance: str) -> list[subproces
     return [printer, terminal]
 
 
+def start_live_taps() -> subprocess.Popen:
+    """``canteen demo-live``: a few taps every minute, so the demo's today stays live."""
+    return subprocess.Popen(_canteen("demo-live"))
+
+
 def stop(processes: list[subprocess.Popen]) -> None:
     """Stop the companions (SIGTERM, then SIGKILL after 5 s)."""
     for process in processes:
