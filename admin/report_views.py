@@ -1,7 +1,7 @@
 """Report pages: the filters that apply, quick ranges, a table (paged and sorted for detail listings), a chart,
 a print layout and an .xlsx export with the same figures."""
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from flask import abort, render_template, request, send_file, url_for
@@ -18,9 +18,11 @@ from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import Department, DinerCategory, MealPeriod, Terminal
 from canteen.reports.bookings import booking_report
-from canteen.reports.detail import LISTINGS, PAGE_SIZES, SORTS, Paging
+from canteen.reports.detail import LISTINGS, PAGE_SIZES, SORTS, Listing, Paging
 from canteen.reports.money_in import GROUPS
 
+#: Rows of a summary report on one page (longer ones are paged on the screen; the export has them all).
+SUMMARY_ROWS = 200
 #: The most rows an export may carry.
 EXPORT_ROWS = 200_000
 
@@ -152,16 +154,23 @@ def _linker(key: str, args: MultiDict):
     return here
 
 
-def _page(key: str, spec: Spec, *, report=None, listing=None, filters=None, error=None, prompt=None, status=200):
+def _chart(spec: Spec, report) -> dict | None:
+    """What the report's chart draws (its first 60 rows), or None."""
+    if not report.chart or not report.rows or spec.detail:
+        return None
+    label, value = report.chart
+    return {"labels": [str(r.get(label, "")) for r in report.rows[:60]],
+            "values": [r.get(value) or 0 for r in report.rows[:60]],
+            "name": next((c.label for c in report.columns if c.key == value), value),
+            "money": any(c.key == value and c.kind == "fen" for c in report.columns)}
+
+
+def _page(key: str, spec: Spec, *, report=None, listing=None, filters=None, error=None, prompt=None, status=200,
+          chart=None):
     args = request_args()
     period = filters or parse_filters_or_default(args)
-    chart = None
-    if report is not None and report.chart and report.rows and not spec.detail:
-        label, value = report.chart
-        chart = {"labels": [str(r.get(label, "")) for r in report.rows[:60]],
-                 "values": [r.get(value) or 0 for r in report.rows[:60]],
-                 "name": next((c.label for c in report.columns if c.key == value), value),
-                 "money": any(c.key == value and c.kind == "fen" for c in report.columns)}
+    if listing is not None:
+        report = listing.report
     return render_template("admin/report.html", key=key, spec=spec, report=report, listing=listing, chart=chart,
                            error=error, prompt=prompt, period=period, dimensions=DIMENSIONS,
                            caption=caption(spec, filters) if filters and report is not None else None,
@@ -198,7 +207,20 @@ def report(key: str):
         filters, result, listing = run_report(key, args, page=paging(args) if spec.detail else None)
     except DomainError as exc:
         return _page(key, spec, error=error_text(exc), status=400)
-    return _page(key, spec, report=result, listing=listing, filters=filters)
+    chart = _chart(spec, result)
+    if listing is None and len(result.rows) > SUMMARY_ROWS:
+        listing = _rows_page(result, paging(args))
+    return _page(key, spec, report=result, listing=listing, filters=filters, chart=chart)
+
+
+def _rows_page(result, page: Paging) -> Listing:
+    """A long summary (a year of days per terminal, every person's balance) a page at a time on the screen;
+    its chart and totals still cover every row, and the export carries them all."""
+    size = page.size if page.size > PAGE_SIZES[0] else SUMMARY_ROWS
+    number = min(page.number, max(1, -(-len(result.rows) // size)))
+    page = Paging(number=number, size=size)
+    shown = replace(result, rows=result.rows[page.offset:page.offset + size])
+    return Listing(shown, page, len(result.rows))
 
 
 @bp.get("/reports/<key>/export.xlsx")

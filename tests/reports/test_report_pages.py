@@ -137,3 +137,17 @@ def test_compound_reports_ask_instead_of_refusing_a_first_visit(canteen, signed_
     response = signed_in("manager").get(path)
     assert response.status_code == 200, _text(response)[:300]
     assert 'id="prompt"' in _text(response)
+
+
+def test_a_long_summary_is_paged_on_the_screen_with_totals_over_every_row(canteen, signed_in, monkeypatch):
+    import admin.report_views as views
+
+    monkeypatch.setattr(views, "SUMMARY_ROWS", 5)
+    client = signed_in("manager")
+    page = _text(client.get("/admin/reports/headcount", query_string=PERIOD))
+    head = re.search(r'id="listing-count">共 (\d+) 行，第 1 / (\d+) 页（第 1–5 行）', page)
+    assert head and int(head.group(1)) > 5
+    body = re.findall(r"<tbody>(.*?)</tbody>", page, re.S)[0]
+    assert body.count("<tr>") == 5
+    second = _text(client.get("/admin/reports/headcount", query_string={**PERIOD, "page": "2"}))
+    assert "第 2 / " in second
