@@ -65,6 +65,7 @@ def test_quick_ranges_fill_the_date_fields(canteen, signed_in):
     for label in ("今天", "本周", "本月", "本年", "自定义"):
         assert label in page
     assert re.search(r'class="quick current"[^>]*>今天<', page)
+    assert 'type="submit" class="quick' not in page  # Enter in a date field submits the form, not a quick range
     year = _text(client.get("/admin/reports/headcount", query_string={"range": "4"}))
     assert f'name="start" id="start" value="{today[:4]}-01-01"' in year
 

@@ -34,6 +34,17 @@
   }
 
   function ranges() {
+    // A quick range keeps what was changed in the form but not yet applied: fill the dates and submit.
+    document.querySelectorAll("a.quick[data-end]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var form = link.closest("form"), start = document.getElementById("start"), end = document.getElementById("end");
+        if (!form || !end) return;
+        event.preventDefault();
+        if (start) start.value = link.getAttribute("data-start");
+        end.value = link.getAttribute("data-end");
+        form.submit();
+      });
+    });
     var custom = document.querySelector("[data-custom]");
     if (custom) {
       custom.addEventListener("click", function () {
