@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from flask import send_file
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -88,6 +89,16 @@ def _table(sheet, header_row: int, last_row: int, columns: int, widths: list[int
         sheet.column_dimensions[get_column_letter(col)].width = width
 
 
+def frame(sheet, header_row: int = 1) -> None:
+    """Freeze the header row of a sheet another module filled and put a filter on its columns."""
+    _table(sheet, header_row, sheet.max_row, sheet.max_column, [])
+
+
+def download(body: bytes, filename: str):
+    """The .xlsx as an attachment; a Chinese `filename` is sent in RFC 5987 form (filename*=UTF-8'')."""
+    return send_file(io.BytesIO(body), mimetype=MIME, as_attachment=True, download_name=filename)
+
+
 def _width(label: str, kind: str) -> int:
     return max(10, min(40, 2 * len(label) + 4, 40)) if kind == "text" else {"fen": 16, "date": 12, "time": 10}.get(
         kind, 12)
@@ -143,5 +154,5 @@ def lines_workbook(title: str, lines: list[tuple[str, object]], sheet: str = "æ•
     return buffer.getvalue()
 
 
-__all__ = ["COUNT_FORMAT", "MIME", "MONEY_FORMAT", "export_name", "lines_workbook", "report_workbook",
-           "sheet_title"]
+__all__ = ["COUNT_FORMAT", "MIME", "MONEY_FORMAT", "download", "export_name", "frame", "lines_workbook",
+           "report_workbook", "sheet_title"]

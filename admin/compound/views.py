@@ -18,6 +18,7 @@ from admin.compound.roles import can, module_access
 from admin.compound.spec import parse_form
 from admin.formatting import error_text
 from admin.security import READERS, remote_addr, requires
+from admin.xlsx import download, export_name
 from canteen.compound import sheets
 from canteen.errors import DomainError
 from canteen.extensions import db
@@ -242,4 +243,4 @@ def compound_report_export(module: str, key: str):
     except DomainError as exc:
         return Response(error_text(exc), status=exc.status, mimetype="text/plain")
     body = spec.export(report) if spec.export else sheets.report_workbook(report)
-    return _xlsx(body, f"{report.key}.xlsx")
+    return download(body, export_name(spec.title))

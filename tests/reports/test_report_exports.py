@@ -44,3 +44,27 @@ def test_detail_export_has_times_of_day_and_real_numbers(canteen, signed_in):
     assert isinstance(first[2].value, time) and first[2].number_format == "hh:mm:ss"
     money = first[header.index("金额（元）")]
     assert isinstance(money.value, (int, float)) and money.number_format == MONEY_FORMAT
+
+
+def test_the_roster_export_has_a_chinese_name_a_frozen_header_and_a_filter(canteen, signed_in):
+    response = signed_in("manager").get("/admin/people/export.xlsx")
+    sheet = _book(response).active
+    assert sheet.title == "人员名单" and sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+
+
+def test_a_compound_report_export_has_a_chinese_name_a_frozen_header_and_a_filter(canteen, signed_in):
+    response = signed_in("manager").get("/admin/compound/energy/reports/" + _first_energy_report())
+    assert response.status_code == 200
+    export = signed_in("manager").get("/admin/compound/energy/reports/" + _first_energy_report() + "/export.xlsx")
+    if export.status_code != 200:
+        pytest.skip("this report needs parameters")
+    sheet = _book(export).active
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
+    assert "filename*=UTF-8''" in export.headers["Content-Disposition"]
+
+
+def _first_energy_report() -> str:
+    from admin.compound.registry import MODULES
+
+    return next(iter(MODULES["energy"].reports))

@@ -109,7 +109,8 @@ def test_sorting_by_amount_orders_the_rows(canteen, signed_in):
     client = signed_in("manager")
     page = _text(client.get("/admin/reports/consumption_detail",
                             query_string={**PERIOD, "sort": "amount", "desc": "1", "size": "200"}))
-    amounts = [float(a.replace(",", "")) for a in re.findall(r'<td class="fen">(-?[\d,]+\.\d\d)</td>', page.split("<tfoot>")[0])]
+    body = page.split("<tfoot>")[0]
+    amounts = [float(a.replace(",", "")) for a in re.findall(r'<td class="fen">(-?[\d,]+\.\d\d)</td>', body)]
     assert amounts and amounts == sorted(amounts, reverse=True)
 
 
