@@ -20,7 +20,7 @@ def _free_port() -> int:
 
 def _canteen(*args: str) -> list[str]:
     """The canteen command as this interpreter runs it."""
-    return [sys.executable, "-c", "from canteen.cli import main; main()", *args]
+    return [sys.executable, "-c", "from canteen.cli.main import main; main()", *args]
 
 
 def start_demo_companions(host: str, port: int, instance: str) -> list[subprocess.Popen]:

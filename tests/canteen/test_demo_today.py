@@ -91,3 +91,13 @@ def test_make_demo_takes_a_port_and_the_quick_start_names_the_font():
     quick = readme[readme.index("## Quick start"):]
     quick = quick[:quick.index("\n## ", 3)]
     assert "fonts-noto-cjk" in quick and "make demo PORT=8000" in quick
+
+
+def test_the_demo_companions_start_the_canteen_command():
+    import subprocess
+
+    from canteen.cli.companions import _canteen
+
+    done = subprocess.run(_canteen("demo-live", "--help"), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "--interval" in done.stdout
