@@ -79,7 +79,7 @@
     var instance = window.echarts.init(target, null, {renderer: "svg"});
     instance.setOption({
       animation: false,
-      grid: {left: 80, right: 20, top: 30, bottom: 70},
+      grid: {left: 16, right: 20, top: 30, bottom: 8, containLabel: true},
       tooltip: {trigger: "axis", valueFormatter: format},
       xAxis: {type: "category", data: data.labels, axisLabel: {interval: 0, rotate: data.labels.length > 8 ? 40 : 0}},
       yAxis: {type: "value", axisLabel: {formatter: format}},
