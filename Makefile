@@ -20,9 +20,13 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-## demo: SQLite database with demo data in ./instance, served on http://127.0.0.1:5000
+## demo: SQLite database with demo data in ./instance, served on http://127.0.0.1:$(PORT) (terminal on PORT+1);
+## `make demo PORT=8000`, `make demo LIVE=0` (no live taps)
+PORT ?= 5000
+HOST ?= 127.0.0.1
+LIVE ?= 1
 demo: install
-	$(VENV)/bin/canteen demo
+	CANTEEN_DEMO_LIVE=$(LIVE) $(VENV)/bin/canteen demo --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (SQLite always; PostgreSQL, Redis, pcscd when configured, see README)
 test: install-test

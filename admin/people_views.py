@@ -1,8 +1,7 @@
 """People (人员): search, register, edit, roster import (all or nothing) and export."""
 import io
-from urllib.parse import quote
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from openpyxl import Workbook
@@ -14,7 +13,7 @@ from admin.actions import new_request_key, perform
 from admin.blueprint import bp
 from admin.roster import COLUMNS, MAX_BYTES, read_roster
 from admin.security import READERS, WRITERS, remote_addr, requires
-from admin.xlsx import MIME
+from admin.xlsx import download, frame
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.labels import label
@@ -67,12 +66,10 @@ def people_export():
         for cell in row:
             cell.data_type = "s" if cell.value is not None else cell.data_type
     sheet.title = "人员名单"
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    frame(sheet)
     buffer = io.BytesIO()
     book.save(buffer)
-    return Response(buffer.getvalue(), mimetype=MIME, headers={
-        "Content-Disposition": f"attachment; filename=roster.xlsx; filename*=UTF-8''{quote('人员名单.xlsx')}"})
+    return download(buffer.getvalue(), "人员名单.xlsx")
 
 
 @bp.route("/people/new", methods=["GET", "POST"])

@@ -16,7 +16,9 @@
    production cron does every few minutes); ``--live N`` then books N more meals after the watermark, spread
    over the last days, so the reports also read a live tail from the journal; ``--no-rollup`` times the
    reports on the journal alone.
-Ends with one JSON line: ``entries``, ``p95_ms`` per report and ``max_p95_ms``. ``--keep`` leaves the database
+4. Times every back-office page a manager opens (:mod:`bench.pages`; ``--no-pages`` skips them).
+Ends with one JSON line: ``entries``, ``p95_ms`` per report and ``max_p95_ms``, ``pages_p95_ms`` per page and
+``pages_max_p95_ms``. ``--keep`` leaves the database
 for ``--database NAME`` runs, which only time the queries again (say the same ``--entries`` and ``--live``).
 Goal (issue 4): max_p95_ms <= 200 on 2 cores.
 """
@@ -33,7 +35,7 @@ import psycopg
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from bench import pg
+from bench import pages, pg
 from bench.lunch_rush import wait_for_quiet
 from canteen import reports
 from canteen.reports import Filters
@@ -54,6 +56,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--quiet-wait", type=float, default=120.0, metavar="S",
                    help="wait up to S seconds for other processes to leave the cores idle before timing")
     p.add_argument("--quiet-below", type=float, default=0.3, metavar="CORES")
+    p.add_argument("--no-pages", action="store_true", help="time the report queries only, not the back-office pages")
     p.add_argument("--database", help="time the queries again on a database an earlier --keep run filled "
                                       "(nothing is loaded or rolled up; the database is kept)")
     return p.parse_args(argv)
@@ -221,6 +224,7 @@ def main(argv=None) -> int:
     days = 365 * args.years
     last = date.today() - timedelta(days=1)
     load_seconds = rollup_seconds = None
+    page_timings = {}
     if args.database:
         args.keep = True
     else:
@@ -253,6 +257,9 @@ def main(argv=None) -> int:
                 print(f"  {label:40s} p50 {timings[label]['p50']:9.1f} ms   p95 {timings[label]['p95']:9.1f} ms",
                       flush=True)
         engine.dispose()
+        if not args.no_pages:
+            print("back-office pages (signed in, through the app):", flush=True)
+            page_timings = pages.time_pages(url, last, runs=args.runs, warmup=args.warmup)
     finally:
         if not args.keep:
             pg.drop_database(admin_url, name)
@@ -263,6 +270,12 @@ def main(argv=None) -> int:
               "live_tail_entries": 0 if args.no_rollup else args.live,
               "background_load_cores": round(background, 2), "p95_ms": p95,
               "max_p95_ms": max(p95.values()), "goal_max_p95_ms": 200}
+    if page_timings:
+        timed = {k: round(v["p95"], 1) for k, v in page_timings.items() if "p95" in v}
+        result.update({"pages_p95_ms": timed, "pages_not_200": {k: v["status"] for k, v in page_timings.items()
+                                                                 if "status" in v},
+                       "pages_max_p95_ms": max(timed.values(), default=None),
+                       "pages_slowest": max(timed, key=timed.get, default=None)})
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0
 

@@ -45,6 +45,8 @@ DEFAULTS = {
     "CHECKPOINT_KEY": "",
     #: The public key (hex) ``ledger verify --checkpoints`` trusts; empty means the one of ``CHECKPOINT_KEY``.
     "CHECKPOINT_PUBLIC_KEY": "",
+    #: The port of the demo's terminal (``canteen demo`` sets it to the server's port + 1); 0: none.
+    "DEMO_TERMINAL_PORT": 0,
 }
 
 

@@ -1,26 +1,52 @@
-"""Placeholder pages for the terminal and the back office until their packages land."""
-from flask import Blueprint, current_app, render_template_string
+"""The landing page: every face of the product with where to sign in (and, in the demo, the demo accounts and a
+few demo cards); ``/pos/`` explains where the terminal runs."""
+from flask import Blueprint, current_app, render_template, request
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
-bp = Blueprint("pages", __name__)
+from canteen.demo.seed import DEMO_PASSWORD, DINER_PASSWORD, demo_diners
+from canteen.extensions import db
+from canteen.models import Operator
 
-_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{{ title }}</title>
-<body style="font-family:sans-serif;max-width:40em;margin:3em auto">
-<h1>{{ canteen }} · {{ title }}</h1><p>{{ text }}</p>
-<ul><li><a href="/api/v1/openapi.json">API (OpenAPI 3)</a></li><li><a href="/healthz">健康检查 /healthz</a></li>
-<li><a href="/pos/">终端 /pos/</a></li><li><a href="/admin/">管理后台 /admin/</a></li></ul></body></html>"""
+bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/pages-static")
+
+#: The demo's sign-ins (canteen.demo.seed makes them); shown only when the demo's operators exist.
+DEMO_ROLES = (("admin", "系统管理员"), ("manager", "经理"), ("cashier1", "收银员"), ("auditor", "审计员"))
 
 
-def _page(title: str, text: str) -> str:
-    return render_template_string(_PAGE, title=title, text=text, canteen=current_app.config["CANTEEN_NAME"])
+def _terminal_url() -> str | None:
+    """The demo terminal beside this server (port + 1), when the demo started one."""
+    port = int(current_app.config.get("DEMO_TERMINAL_PORT") or 0)
+    if not port:
+        return None
+    host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+    return f"{request.scheme}://{host}:{port}/"
+
+
+def _demo() -> dict | None:
+    """Demo accounts and a few cards to try, if this is the demo canteen."""
+    try:
+        usernames = set(db.session.scalars(select(Operator.username).where(
+            Operator.username.in_([u for u, _ in DEMO_ROLES]))))
+        if len(usernames) < len(DEMO_ROLES):
+            return None
+        cards = demo_diners(db.session, 5)
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
+    return {"password": DEMO_PASSWORD, "roles": DEMO_ROLES, "cards": cards, "diner_password": DINER_PASSWORD,
+            "diners": [c.staff_no for c in cards[:3]]}
 
 
 @bp.get("/")
 def index():
     """The front page: where things are."""
-    return _page("就餐卡系统", "服务器正在运行。终端通过 /api/v1 接口刷卡、充值、退款和办卡。")
+    return render_template("pages/landing.html", canteen=current_app.config["CANTEEN_NAME"],
+                           terminal=_terminal_url(), demo=_demo())
 
 
 @bp.get("/pos/")
 def pos():
-    """Where the terminal's pages will be."""
-    return _page("收银终端", "终端页面由 pos 程序提供（canteen terminal）；本服务器提供其使用的接口。")
+    """Where the terminal's pages are."""
+    return render_template("pages/pos.html", canteen=current_app.config["CANTEEN_NAME"], terminal=_terminal_url())

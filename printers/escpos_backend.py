@@ -21,6 +21,9 @@ from .errors import PrinterError
 from .status import PrinterStatus, decode_online, decode_paper
 
 log = logging.getLogger(__name__)
+#: python-escpos logs each open and close on the root logger at INFO ("Closing Network connection to printer"
+#: at every status poll): keep only its warnings.
+logging.getLogger().addFilter(lambda record: record.levelno >= logging.WARNING or "/escpos/" not in record.pathname)
 
 
 class _Network(Network):

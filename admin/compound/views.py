@@ -5,6 +5,7 @@ outcome), and renders. A refusal re-renders the page with the message and the er
 nothing is written.
 """
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,7 @@ from admin.compound.roles import can, module_access
 from admin.compound.spec import parse_form
 from admin.formatting import error_text
 from admin.security import READERS, remote_addr, requires
+from admin.xlsx import download, export_name
 from canteen.compound import sheets
 from canteen.errors import DomainError
 from canteen.extensions import db
@@ -222,6 +224,10 @@ def compound_report(module: str, key: str):
         report = spec.run(db.session, values)
     except DomainError as exc:
         spec = mod.reports.get(key) or abort(404)
+        if not any(request.args.values()):
+            # A first visit: ask for what the report needs instead of refusing it.
+            return render_template("admin/compound/report.html", mod=mod, spec=spec, report=None,
+                                   args=spec.defaults(), prompt=_("请选择查询条件后点击“查询”。"))
         return render_template("admin/compound/report.html", mod=mod, spec=spec, report=None, args=request.args,
                                error=error_text(exc)), exc.status
     return render_template("admin/compound/report.html", mod=mod, spec=spec, report=report, args=args)
@@ -237,4 +243,4 @@ def compound_report_export(module: str, key: str):
     except DomainError as exc:
         return Response(error_text(exc), status=exc.status, mimetype="text/plain")
     body = spec.export(report) if spec.export else sheets.report_workbook(report)
-    return _xlsx(body, f"{report.key}.xlsx")
+    return download(body, export_name(spec.title))

@@ -12,8 +12,8 @@ def register_commands(app) -> None:
     for plugin in entry_points(group="canteen.terminal_commands"):
         if plugin.name not in manage.terminal.commands:
             manage.terminal.add_command(plugin.load(), plugin.name)
-    for command in (setup.init_db, serve.serve, serve.demo, ledger.ledger, audit.audit, manage.terminal,
-                    manage.operator, manage.subsidy, offline.offline, reports):
+    for command in (setup.init_db, serve.serve, serve.demo, serve.demo_live, ledger.ledger, audit.audit,
+                    manage.terminal, manage.operator, manage.subsidy, offline.offline, reports):
         app.cli.add_command(command)
     app.cli.add_command(diner)
     app.cli.add_command(bookings)

@@ -20,7 +20,7 @@ def _free_port() -> int:
 
 def _canteen(*args: str) -> list[str]:
     """The canteen command as this interpreter runs it."""
-    return [sys.executable, "-c", "from canteen.cli import main; main()", *args]
+    return [sys.executable, "-c", "from canteen.cli.main import main; main()", *args]
 
 
 def start_demo_companions(host: str, port: int, instance: str) -> list[subprocess.Popen]:
@@ -38,6 +38,11 @@ def start_demo_companions(host: str, port: int, instance: str) -> list[subproces
     click.echo(f"terminal T01 (virtual reader, test printer on :{printer_port}): "
                f"http://127.0.0.1:{port + 1}/  cashier: http://127.0.0.1:{port + 1}/cashier")
     return [printer, terminal]
+
+
+def start_live_taps() -> subprocess.Popen:
+    """``canteen demo-live``: a few taps every minute, so the demo's today stays live."""
+    return subprocess.Popen(_canteen("demo-live"))
 
 
 def stop(processes: list[subprocess.Popen]) -> None:

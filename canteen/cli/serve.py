@@ -9,11 +9,12 @@ import gunicorn.http.wsgi
 from gunicorn.app.base import BaseApplication
 
 from canteen import metrics, request_log
-from canteen.cli.companions import start_demo_companions, stop
+from canteen.cli.companions import start_demo_companions, start_live_taps, stop
 from canteen.cli.refusals import database_errors
 from canteen.cli.setup import init_database
-from canteen.demo import seed_demo
+from canteen.demo import live, seed_demo
 from canteen.extensions import db
+from canteen.services.common import Rules
 from canteen.stream_slots import StreamSlots
 
 
@@ -81,11 +82,14 @@ def serve(host, port, workers, threads, stream_threads):
 @click.command("demo")
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65534),
+              help="The server's port; the demo terminal serves on the next one.")
 @click.option("--people", default=300, show_default=True, type=click.IntRange(min=10))
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366))
 @click.option("--no-serve", is_flag=True, help="Only create the demo data")
-def demo(host, port, people, days, no_serve):
+@click.option("--live/--no-live", default=True, show_default=True, envvar="CANTEEN_DEMO_LIVE",
+              help="Keep today live: a few taps every minute while the demo runs [env CANTEEN_DEMO_LIVE=0: off]")
+def demo(host, port, people, days, no_serve, live):
     """Create the database with demo data (first run only), then serve it."""
     with database_errors("create the demo database"):
         init_database()
@@ -93,10 +97,28 @@ def demo(host, port, people, days, no_serve):
     click.echo(summary)
     db.session.remove()
     if not no_serve:
-        click.echo(f"serving on http://{host}:{port}  (API: /api/v1/openapi.json, back office: /admin/)")
+        click.echo(f"serving on http://{host}:{port}/  (back office: /admin/, self-service: /me/, "
+                   f"API: /api/v1/openapi.json)")
         db.engine.dispose()
         companions = start_demo_companions(host, port, current_app.instance_path)
+        if companions:
+            # The workers build their app from the environment: the landing page links the terminal.
+            os.environ["CANTEEN_DEMO_TERMINAL_PORT"] = str(port + 1)
+        if live:
+            companions.append(start_live_taps())
+            click.echo("today stays live: a few taps every minute (--no-live or CANTEEN_DEMO_LIVE=0 to stop them)")
         try:
             run_gunicorn(host, port, 1, 8, int(current_app.config["STREAM_THREADS"]))
         finally:
             stop(companions)
+
+
+@click.command("demo-live", hidden=True)
+@with_appcontext
+@click.option("--interval", default=60.0, show_default=True, type=click.FloatRange(min=1))
+@click.option("--taps", default=3, show_default=True, type=click.IntRange(1, 100))
+@click.option("--rounds", default=None, type=click.IntRange(min=1), help="Stop after this many rounds")
+def demo_live(interval, taps, rounds):
+    """Keep the demo's today live: a few taps every `interval` seconds."""
+    live.run(db.session, Rules.from_config(current_app.config), interval=interval, taps=taps, rounds=rounds,
+             log=click.echo)

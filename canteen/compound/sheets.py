@@ -11,6 +11,7 @@ from typing import Callable
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from canteen.compound.common import area, parse_area
@@ -162,6 +163,8 @@ def report_workbook(report) -> bytes:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
     after = len(report.rows) + 3
+    page.freeze_panes = "A3"
+    page.auto_filter.ref = f"A2:{get_column_letter(max(1, len(report.columns)))}{after - 1}"
     for offset, note in enumerate(report.notes):
         page.cell(row=after + offset, column=1, value=note).data_type = "s"
     out = io.BytesIO()

@@ -7,7 +7,8 @@ SQLite fast; a failure leaves the days before it in place (the journal is append
 """
 import random
 import time as timer
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from sqlalchemy import func, select
@@ -33,6 +34,8 @@ from canteen.models import (
     utcnow,
 )
 from canteen.services.common import Rules
+from canteen.services.diner_accounts import create_setup_code, set_password_with_code
+from canteen.services.forecasts import make_forecasts
 
 #: Password of every demo operator.
 DEMO_PASSWORD = "canteen-demo"
@@ -50,14 +53,19 @@ TERMINALS = [
     ("T02", "2号收银机", "机关食堂一楼西侧"),
 ]
 DEFAULT_SEED = 20261128
+#: Password of the demo diners who may sign in to /me/ (the first few card holders).
+DINER_PASSWORD = "demo2026"
+DINER_LOGINS = 3
 
 
 def seed_demo(session: Session, people: int = 300, days: int = 30, *, seed: int = DEFAULT_SEED,
-              today: date | None = None) -> str:
+              today: date | None = None, now: datetime | None = None) -> str:
     """Build the demo canteen if the database has no people yet; return a one-line summary.
 
-    `days` days of history end the day before `today` (default: the canteen's local date now);
-    cards are issued the day before the history starts. The same seed and date give the same data.
+    `days` days of history end with today (default: the canteen's local date now), today's events up to `now`
+    (default: the time now, or the end of an explicit `today`), so the dashboard's "today" has figures; cards
+    are issued the day before the history starts. Forecasts are made as each day's cron would have made
+    them. The same seed, date and time give the same data.
     """
     if people < 10 or days < 1:
         raise ValueError("the demo needs at least 10 people and 1 day")
@@ -67,8 +75,11 @@ def seed_demo(session: Session, people: int = 300, days: int = 30, *, seed: int 
     started = timer.perf_counter()
     rules = Rules.from_config(current_app.config) if has_app_context() else Rules()
     seed_defaults(session)
-    today = today or business_date(utcnow(), rules.timezone)
-    window = [today - timedelta(days=days - n) for n in range(days)]
+    zone = ZoneInfo(rules.timezone)
+    if now is None:
+        now = utcnow() if today is None else datetime.combine(today, time(23, 59, 59), zone)
+    today = today or business_date(now, rules.timezone)
+    window = [today - timedelta(days=days - 1 - n) for n in range(days)]
     rng = random.Random(seed)
     cal = Calendar(rng, rules.timezone)
     opening = window[0] - timedelta(days=1)
@@ -76,16 +87,38 @@ def seed_demo(session: Session, people: int = 300, days: int = 30, *, seed: int 
     session.commit()
 
     diners = roster(rng, people)
-    specials = draw_specials(cal, diners, window)
+    # The story's rarer events (losses, reissues, refunds, cancellations) fall on whole days before today.
+    specials = draw_specials(cal, diners, window[:-1] or window)
     booker = Booker(session, rules, cal, diners, cast)
     booker.run(opening_day(cal, opening, [who for who in range(people) if who not in specials.joins]))
     session.commit()
     periods = [Period(p.code, p.start_time, p.end_time, p.weekdays)
                for p in session.scalars(select(MealPeriod).where(MealPeriod.active.is_(True)))]
     for n, day in enumerate(window):
-        booker.run(day_events(cal, day, n == 0, diners, specials, periods, booker.balance, set(cast.prices)))
+        events = day_events(cal, day, n == 0, diners, specials, periods, booker.balance, set(cast.prices))
+        booker.run([e for e in events if e.when <= now])
         session.commit()
+    for day in [window[0] - timedelta(days=1), *window]:
+        make_forecasts(session, made_on=day)
+    _diner_logins(session, now)
+    session.commit()
     return _summary(session, booker, window, timer.perf_counter() - started)
+
+
+def demo_diners(session: Session, limit: int = DINER_LOGINS) -> list:
+    """(card uid, printed number, name, staff number, department) of the first active card holders."""
+    return session.execute(
+        select(Card.uid, Card.printed_no, Person.name, Person.staff_no, Department.name)
+        .join(Person, Person.id == Card.person_id).outerjoin(Department, Department.id == Person.department_id)
+        .where(Card.state == "active", Person.state == "active").order_by(Card.id).limit(limit)).all()
+
+
+def _diner_logins(session: Session, now: datetime) -> None:
+    """The first card holders sign in to /me/ with :data:`DINER_PASSWORD`, as if a cashier had given them a code."""
+    for row in demo_diners(session):
+        person = session.scalar(select(Person).where(Person.staff_no == row.staff_no))
+        code = create_setup_code(session, person, now=now)
+        set_password_with_code(session, staff_no=person.staff_no, code=code, password=DINER_PASSWORD, now=now)
 
 
 def _cast(session: Session, since) -> Cast:

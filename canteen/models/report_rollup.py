@@ -108,6 +108,9 @@ class MealTally(Base):
     __table_args__ = (
         UniqueConstraint("business_date", "meal_period_id", "terminal_id", "person_id", name="uq_meal_tally_key"),
         Index("ix_meal_tally_person_day", "person_id", "business_date"),
+        # A headcount filtered by terminal (migration d4f7a3b5c8e4).
+        Index("ix_meal_tally_terminal_day", "terminal_id", "business_date", "meal_period_id", "person_id", "visits"),
+        Index("ix_meal_tally_person_terminal", "person_id", "terminal_id", "business_date", "visits"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)

@@ -6,9 +6,10 @@ journal's rows.
 from canteen.reports.balances import balance_report, funds_summary, statement
 from canteen.reports.base import Column, Filters, Report, check_filters
 from canteen.reports.cards import card_report
-from canteen.reports.consumption import DIMENSIONS, consumption_detail, consumption_summary
+from canteen.reports.consumption import DIMENSIONS, consumption_summary
+from canteen.reports.detail import consumption_detail, topup_detail
 from canteen.reports.headcount import headcount
-from canteen.reports.money_in import refund_report, topup_detail, topup_summary
+from canteen.reports.money_in import refund_report, topup_summary
 from canteen.reports.settlement import shift_settlement, terminal_daily
 from canteen.reports.summary import work_summary
 

@@ -1,5 +1,7 @@
 """Consumption (消费) by department, category, terminal, meal period, day or month, and its detail.
 
+The detail listing is in :mod:`canteen.reports.detail`.
+
 Meals count on their business date; a refund counts on its own business date, against the
 meal's terminal and meal period. Net consumption is meals less refunds.
 """
@@ -98,45 +100,3 @@ def _labeller(session: Session, by: str):
     model = {"department": Department, "category": DinerCategory, "terminal": Terminal, "meal_period": MealPeriod}[by]
     table = names(session, model, "code" if model is Terminal else "name")
     return lambda key: table.get(key, "（无）")
-
-
-def consumption_detail(session: Session, filters: Filters, limit: int | None = None) -> Report:
-    """Every meal and refund in the period by business day, refunds as negative amounts; totals cover all rows
-    even when limited."""
-    meal, refund = JournalEntry, aliased(JournalEntry)
-    original = aliased(JournalEntry)
-    periods, terminals = names(session, MealPeriod), names(session, Terminal, "code")
-    departments = names(session, Department)
-    cols = (Person.staff_no, Person.name, Person.department_id)
-    meals = _restrict(select(meal.id, meal.created_dt, meal.business_date, meal.kind, meal.amount, meal.terminal_id,
-                             meal.meal_period_id, *cols).join(Person, Person.id == meal.person_id)
-                      .where(meal.kind == "meal"), filters, meal, meal)
-    refunds = _restrict(select(refund.id, refund.created_dt, refund.business_date, refund.kind, -refund.amount,
-                               original.terminal_id, original.meal_period_id, *cols)
-                        .join(original, original.id == refund.original_id).join(Person, Person.id == refund.person_id)
-                        .where(refund.kind == "refund"), filters, original, refund)
-    if limit:
-        # By business day first: each branch then reads its first rows off the (day, kind) index in order,
-        # instead of sorting the whole period.
-        first_meals = meals.order_by(meal.business_date, meal.id).limit(limit).subquery()
-        first_refunds = refunds.order_by(refund.business_date, refund.id).limit(limit).subquery()
-        meals, refunds = select(*first_meals.c), select(*first_refunds.c)
-    union = meals.union_all(refunds).subquery()
-    # The same meals and refunds as the summary's, so its totals (read from the tallies) are the detail's.
-    summary = consumption_summary(session, filters, by="day").totals
-    totals_row = (summary["meals"] + summary["refunds"], summary["net"])
-    query = select(union).order_by(union.c.business_date, union.c.id)
-    if limit:
-        query = query.limit(limit)
-    rows = [{"entry": r.id, "time": r.created_dt, "date": r.business_date,
-             "kind": "消费" if r.kind == "meal" else "退款",
-             "staff_no": r.staff_no, "name": r.name, "department": departments.get(r.department_id, ""),
-             "terminal": terminals.get(r.terminal_id, ""), "meal_period": periods.get(r.meal_period_id, ""),
-             "amount": int(r.amount)} for r in session.execute(query)]
-    return Report(
-        key="consumption_detail", title="消费明细",
-        columns=[Column("entry", "流水号", "int"), Column("date", "营业日", "date"), Column("kind", "类型"),
-                 Column("staff_no", "工号"), Column("name", "姓名"), Column("department", "部门"),
-                 Column("terminal", "终端"), Column("meal_period", "餐次"), Column("amount", "金额", "fen")],
-        rows=rows, totals={"count": totals_row[0], "amount": int(totals_row[1])},
-        notes=[] if not limit or totals_row[0] <= limit else [f"共 {totals_row[0]} 笔，此处列出前 {limit} 笔。"])

@@ -8,8 +8,8 @@ from dataclasses import replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from canteen.models import Account, EntryTally, JournalEntry, Operator, Person, Posting
-from canteen.reports.base import KIND_LABELS, METHOD_LABELS, Column, Filters, Report, by_person, in_period, names
+from canteen.models import Account, EntryTally, JournalEntry, Operator, Posting
+from canteen.reports.base import METHOD_LABELS, Column, Filters, Report, by_person, in_period, names
 from canteen.reports.rollup import CASH_IN_KINDS
 from canteen.reports.tallies import DIRECT, Cut, consistent, entry_tally, grain_for, none_for_zero
 
@@ -64,30 +64,6 @@ def topup_summary(session: Session, filters: Filters, by: str = "method", cut: C
         columns=[Column("group", GROUPS[by]), Column("count", "笔数", "int"), Column("amount", "充值金额", "fen")],
         rows=rows, totals={"count": sum(r["count"] for r in rows), "amount": sum(r["amount"] for r in rows)},
         chart=("group", "amount"), notes=["含开卡时的首次充值，不含押金。"])
-
-
-def topup_detail(session: Session, filters: Filters, limit: int | None = None) -> Report:
-    """Every top-up in the period."""
-    operators = names(session, Operator)
-    people = {}
-    rows = []
-    result = session.execute(_topup_rows(session, filters).order_by(JournalEntry.id)).all()
-    person_ids = {r.person_id for r in result}
-    if person_ids:
-        people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
-    for r in result:
-        person = people.get(r.person_id)
-        rows.append({"entry": r.id, "date": r.business_date, "kind": KIND_LABELS[r.kind],
-                     "method": METHOD_LABELS.get(r.method, r.method), "operator": operators.get(r.operator_id, ""),
-                     "staff_no": person.staff_no if person else "", "name": person.name if person else "",
-                     "amount": int(r.amount)})
-    totals = {"count": len(rows), "amount": sum(r["amount"] for r in rows)}
-    return Report(
-        key="topup_detail", title="充值明细",
-        columns=[Column("entry", "流水号", "int"), Column("date", "营业日", "date"), Column("kind", "类型"),
-                 Column("method", "支付方式"), Column("operator", "操作员"), Column("staff_no", "工号"),
-                 Column("name", "姓名"), Column("amount", "充值金额", "fen")],
-        rows=rows[:limit] if limit else rows, totals=totals)
 
 
 @consistent
