@@ -1,7 +1,9 @@
 """Consumption (消费) by department, category, terminal, meal period, day or month, and its detail.
 
-Meals count on their business date; a refund counts on its own business date, against the
-meal's terminal and meal period. Net consumption is meals less refunds.
+Meals count on their business date; a refund counts on its meal's business date (a refund made in a later
+month takes the meal out of the meal's month, as 就餐人次 does), against the meal's terminal and meal period.
+Net consumption (个人消费) is meals less refunds. Refunds are few: they are read from the journal always,
+because the entry tally files them under their own date.
 """
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -61,13 +63,12 @@ def consumption_summary(session: Session, filters: Filters, by: str = "departmen
         .group_by(_key(by, meal, meal))).all()
     original = aliased(JournalEntry)
     refunds = session.execute(_restrict(
-        select(_key(by, original, refund), func.count(), func.sum(refund.amount)).select_from(refund)
+        select(_key(by, original, original), func.count(), func.sum(refund.amount)).select_from(refund)
         .join(original, original.id == refund.original_id).join(Person, Person.id == refund.person_id)
-        .where(refund.kind == "refund", refund.id > since), filters, original, refund)
-        .group_by(_key(by, original, refund))).all()
+        .where(refund.kind == "refund", original.kind == "meal"), filters, original, original)
+        .group_by(_key(by, original, original))).all()
     if grain:
         meals += _tallied(session, filters, by, grain, "meal")
-        refunds += _tallied(session, filters, by, grain, "refund")
     label = _labeller(session, by)
     groups: dict = {}
     for rows, count_key, amount_key in ((meals, "meals", "amount"), (refunds, "refunds", "refunded")):
@@ -111,15 +112,15 @@ def consumption_detail(session: Session, filters: Filters, limit: int | None = N
     meals = _restrict(select(meal.id, meal.created_dt, meal.business_date, meal.kind, meal.amount, meal.terminal_id,
                              meal.meal_period_id, *cols).join(Person, Person.id == meal.person_id)
                       .where(meal.kind == "meal"), filters, meal, meal)
-    refunds = _restrict(select(refund.id, refund.created_dt, refund.business_date, refund.kind, -refund.amount,
+    refunds = _restrict(select(refund.id, refund.created_dt, original.business_date, refund.kind, -refund.amount,
                                original.terminal_id, original.meal_period_id, *cols)
                         .join(original, original.id == refund.original_id).join(Person, Person.id == refund.person_id)
-                        .where(refund.kind == "refund"), filters, original, refund)
+                        .where(refund.kind == "refund", original.kind == "meal"), filters, original, original)
     if limit:
         # By business day first: each branch then reads its first rows off the (day, kind) index in order,
         # instead of sorting the whole period.
         first_meals = meals.order_by(meal.business_date, meal.id).limit(limit).subquery()
-        first_refunds = refunds.order_by(refund.business_date, refund.id).limit(limit).subquery()
+        first_refunds = refunds.order_by(original.business_date, refund.id).limit(limit).subquery()
         meals, refunds = select(*first_meals.c), select(*first_refunds.c)
     union = meals.union_all(refunds).subquery()
     # The same meals and refunds as the summary's, so its totals (read from the tallies) are the detail's.
