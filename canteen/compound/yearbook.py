@@ -18,15 +18,13 @@ from canteen.compound.rectification.models import RectRound
 from canteen.compound.rectification.reports import problem_ledger, rectification_figures
 from canteen.compound.vehicles.reports import vehicle_accounting, vehicle_ledger, vehicle_summary
 from canteen.compound.waste.reports import compliance_report, waste_summary
+from canteen.figures.definitions import CANTEEN as CANTEEN_DEFINITIONS
+from canteen.figures.definitions import all_definitions
 from canteen.reports.base import Column, Report
 
 #: The canteen figures the seed's canteen paragraph quotes (keys of the canteen work-summary report).
-CANTEEN_KEYS = ("visits", "top_up", "consumption", "cancelled", "cancelled_cash", "cards_issued",
-                "average_per_meal", "busiest_lunch")
-CANTEEN_LABELS = {"visits": "就餐人次", "top_up": "个人充值（元）", "consumption": "个人消费（元）",
-                  "cancelled": "清理清退人次", "cancelled_cash": "清退现金（元）",
-                  "cards_issued": "新办补办就餐卡（张）",
-                  "average_per_meal": "平均每餐就餐人数", "busiest_lunch": "中午就餐人数最多"}
+CANTEEN_KEYS = tuple(d.key for d in CANTEEN_DEFINITIONS)
+CANTEEN_LABELS = {d.key: d.label + (f"（{d.unit}）" if d.unit == "元" else "") for d in CANTEEN_DEFINITIONS}
 
 RECTIFICATION = (
     "根据区委部署，{start}至{end}，{inspector}对区机关事务服务中心党组进行了常规巡察，{feedback}反馈了巡察意见，"
@@ -51,9 +49,10 @@ WASTE = (
     "（{sorting}个已实施分类单位÷{scope}个纳入范围单位），已达标的垃圾分类市级示范单位有{demo_units}家。"
     "在机关大院{points}个生活垃圾投放点定时定点引导、监督规范投放。")
 CANTEEN = (
-    "全面改善机关工作人员就餐质量。职工餐厅就餐人数不断攀升，中午就餐人数最多时已经超过{busiest_lunch}人。截至目前，"
+    "全面改善机关工作人员就餐质量。职工餐厅就餐人数不断攀升，中午就餐人数最多时达{busiest_lunch}人。截至目前，"
     "就餐人数达{visits}人次，个人充值{top_up}元、个人消费{consumption}元，清理清退{cancelled}人次、清退现金"
-    "{cancelled_cash}元，新办补办就餐卡{cards_issued}张，平均每餐就餐人数约{average_per_meal}人。")
+    "{cancelled_cash}元，新办补办就餐卡{cards_issued}张，平均每餐就餐人数约{average_per_meal}人。"
+    "含来宾接待用餐，共供餐{visits_all}人次，平均每餐供餐约{average_per_meal_all}人，中午供餐最多时{busiest_lunch_all}人。")
 PROPERTY = (
     "建章立制，保障机关日常运营。全年受理报修{repairs_reported}件，完成维修{repairs_done}件，维修费用{repair_cost}元；"
     "登记来访人员{entries_visitor}人次、外来车辆{entries_vehicle}辆次；开展巡查{patrols}次；错时共享停车开放车位"
@@ -154,7 +153,7 @@ def build(session: Session, year: int, canteen: dict | None = None) -> Yearbook:
     ]
     appendix += [office_return(session, last), vehicle_ledger(session, last), accounting,
                  energy_report(session, year), compliance_report(session, first, last),
-                 repair_report(session, first, last), _canteen_table(canteen_v)]
+                 repair_report(session, first, last), _canteen_table(canteen_v), definitions_table()]
     return Yearbook(year, f"区机关事务服务中心{year}年工作总结", paragraphs, appendix)
 
 
@@ -167,3 +166,12 @@ def _canteen_table(values: dict) -> Report:
             for k in CANTEEN_KEYS]
     return Report(key="canteen_figures", title="机关食堂主要数据", columns=[Column("item", "项目"),
                                                                       Column("value", "数值")], rows=rows)
+
+
+def definitions_table() -> Report:
+    """The definitions (统计口径) of every figure the document quotes."""
+    rows = [{"item": f"{d.label}（{d.unit}）", "counts": d.counts, "leaves_out": d.leaves_out, "dated": d.dated,
+             "source": d.source} for d in all_definitions()]
+    return Report(key="definitions", title="统计口径", rows=rows, columns=[
+        Column("item", "指标"), Column("counts", "统计什么"), Column("leaves_out", "不统计什么"),
+        Column("dated", "归属日期"), Column("source", "依据")])
