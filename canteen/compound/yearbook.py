@@ -35,7 +35,7 @@ RECTIFICATION = (
 OFFICES = (
     "统筹做好全区办公用房问题排查整治及整改调配工作。全区登记办公用房{rooms}间，使用面积{area}平方米，"
     "现有超标办公室{over_standard}间。一是截至目前，本次共计整改区级领导超标办公室{top_total}套，其中：工程改造"
-    "{top_engineering}套；调换{top_swap}套。二是处级领导超标办公室已完成工程改造{middle_engineering}套，调换"
+    "{top_engineering}套；调换{top_swap}套。二是{middle_name}超标办公室已完成工程改造{middle_engineering}套，调换"
     "{middle_swap}套。三是完成{project_names}等{projects_audited}个工程的结算审计工作。")
 ENERGY = (
     "注重节能降耗，做好“节约型机关”创建工作。全年综合能耗{coal}千克标准煤，人均综合能耗{per_person}千克标准煤/人"
@@ -118,7 +118,7 @@ def build(session: Session, year: int, canteen: dict | None = None) -> Yearbook:
     appendix: list[Report] = []
     offices = office_summary(session, year)
     offices_v = {k: offices[k] for k in ("rooms", "over_standard", "top_total", "top_engineering", "top_swap",
-                                         "middle_engineering", "middle_swap", "projects_audited")}
+                                         "middle_engineering", "middle_swap", "projects_audited", "middle_name")}
     offices_v |= {"area": area(offices["area_dm2"]),
                   "project_names": "、".join(f"“{n}”" for n in offices["project_names"]) or "有关"}
     this, before = energy_year(session, year), energy_year(session, year - 1)

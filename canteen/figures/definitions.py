@@ -16,7 +16,7 @@ class Definition:
     leaves_out: str
     dated: str
     source: str
-    #: The report (admin report key) that lists what the figure adds up.
+    #: The report that lists what the figure adds up: a canteen report key, or ``module/key`` of a service module.
     report: str
 
 
@@ -93,27 +93,27 @@ COMPOUND = (
                "截至所选日期，使用面积超过在用人员职级标准（按人数合计）的办公室间数。",
                "已腾退、无人使用的房间；日期之后的改造和调换。",
                "所选日期当天的面积、在用人员和职级（按日期的历史记录）。",
-               "《党政机关办公用房建设标准》（发改投资〔2014〕2674号）及 ../shared/reference。", "offices"),
+               "《党政机关办公用房建设标准》（发改投资〔2014〕2674号）及 ../shared/reference。", "offices/summary"),
     Definition("rectification_measures", "整改措施", "条",
                "整改问题下制定的整改措施条数。",
                "修订完善的工作制度（另计为“制度”，不重复计入措施）。",
                "截至所选日期。",
-               "巡察整改台账。", "rectification"),
+               "巡察整改台账。", "rectification/figures"),
     Definition("energy_change", "同比", "%",
                "本年已过月份的能耗与上年同样月份的能耗相比（同口径）；全年已完则为全年对全年。",
                "上年多出的月份。",
                "按月份（抄表月份）。",
-               "《公共机构能源资源消耗统计制度》。", "energy"),
+               "《公共机构能源资源消耗统计制度》。", "energy/year"),
     Definition("energy_total", "综合能耗", "千克标准煤",
                "电、水以外各类能源折标准煤之和，含公务用车加油卡的汽油、柴油（升数乘参考折标系数）。",
                "未记升数的加油（无法折算，单列提示）。",
                "按月份。",
-               "《综合能耗计算通则》GB/T 2589；参考折标系数。", "energy"),
+               "《综合能耗计算通则》GB/T 2589；参考折标系数。", "energy/year"),
     Definition("waste_coverage", "垃圾分类覆盖率", "%",
                "截至所选日期（年度进行中为今天）已实施分类的单位数除以已纳入范围的单位数。",
                "所选日期之后才纳入或开始分类的单位。",
                "所选日期当天的单位分类状态（按日期的历史记录）。",
-               "生活垃圾分类工作方案。", "waste"),
+               "生活垃圾分类工作方案。", "waste/compliance"),
 )
 
 

@@ -32,7 +32,7 @@ def _world():
     s = db.session
     building = add_building(s, name="机关主楼", floor_area_dm2=500_000)
     big = add_room(s, building=building, floor=5, room_no="501", unit_name="区政府", usable_area_dm2=parse_area("36"))
-    occupy(s, room=big, person_name="区长", post="区长", rank_code="县级正职", start_on=date(YEAR, 1, 1))
+    occupy(s, room=big, person_name="区长", post="区长", rank_code="县级正职", start_on=date(YEAR, 1, 1), over_reason="登记现状")
     rect = start_rectification(s, room=big, kind="engineering", started_on=date(YEAR, 2, 1))
     complete_rectification(s, rect, completed_on=date(YEAR, 3, 1), new_area_dm2=2_900)
     project = add_project(s, name="机关换热站改造工程", contract_fen=1_000_000)
