@@ -29,7 +29,8 @@ RETURN_COLUMNS = [
 def office_return(session: Session, on: date) -> Report:
     """Every room as the annual office-space return lists it, measured against the standard on a date."""
     rectifications = {}
-    for row in session.scalars(select(OfficeRectification).order_by(OfficeRectification.id)):
+    for row in session.scalars(select(OfficeRectification).where(OfficeRectification.started_on <= on)
+                               .order_by(OfficeRectification.id)):  # as known on the date
         rectifications[row.room_id] = row
     rows, over, area_total = [], 0, 0
     for m in measure_rooms(session, on):
