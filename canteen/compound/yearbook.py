@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from canteen.compound.common import BLANK, area, fixed, percent
-from canteen.compound.energy.reports import change, energy_report, energy_year
+from canteen.compound.energy.reports import change, energy_report, like_for_like
 from canteen.compound.offices.reports import office_return, office_summary
 from canteen.compound.property.reports import property_summary, repair_report
 from canteen.compound.rectification.models import RectRound
@@ -38,7 +38,7 @@ OFFICES = (
     "{top_engineering}套；调换{top_swap}套。二是{middle_name}超标办公室已完成工程改造{middle_engineering}套，调换"
     "{middle_swap}套。三是完成{project_names}等{projects_audited}个工程的结算审计工作。")
 ENERGY = (
-    "注重节能降耗，做好“节约型机关”创建工作。全年综合能耗{coal}千克标准煤，人均综合能耗{per_person}千克标准煤/人"
+    "注重节能降耗，做好“节约型机关”创建工作。{span}综合能耗{coal}千克标准煤，人均综合能耗{per_person}千克标准煤/人"
     "（同比{per_person_change}），单位建筑面积能耗{per_m2}千克标准煤/平方米（同比{per_m2_change}），人均用水量"
     "{water}立方米/人。及时处置老旧高耗能公务用车{disposed}辆，新建新能源车充电桩{piles_built}个。")
 VEHICLES = (
@@ -121,10 +121,11 @@ def build(session: Session, year: int, canteen: dict | None = None) -> Yearbook:
                                          "middle_engineering", "middle_swap", "projects_audited", "middle_name")}
     offices_v |= {"area": area(offices["area_dm2"]),
                   "project_names": "、".join(f"“{n}”" for n in offices["project_names"]) or "有关"}
-    this, before = energy_year(session, year), energy_year(session, year - 1)
+    this, before = like_for_like(session, year)  # 同比 over the same months of both years
     cars = vehicle_summary(session, year)
     accounting = vehicle_accounting(session, first, last)
-    energy_v = {"coal": fixed(this.coal_kg) if this.coal_mg else None,
+    energy_v = {"span": "全年" if this.months >= 12 else f"1—{this.months}月",
+                "coal": fixed(this.coal_kg) if this.coal_mg else None,
                 "per_person": fixed(this.per_person) if this.per_person is not None else None,
                 "per_m2": fixed(this.per_m2) if this.per_m2 is not None else None,
                 "water": fixed(this.water_per_person) if this.water_per_person is not None else None,

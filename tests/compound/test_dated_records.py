@@ -97,3 +97,24 @@ def test_the_document_names_a_countys_middle_tier_ke_not_chu(app):
     offices = next(p.text for p in book.paragraphs if p.heading == "（二）办公用房管理")
     assert "二是科级领导超标办公室" in offices and "处级领导" not in offices
     assert office_summary(db.session, 2026)["middle_name"] == "科级领导"
+
+
+def test_waste_coverage_of_a_year_under_way_is_measured_today_and_leaves_later_units_out(app):
+    """Defect 12: coverage for a year in progress is as of today, not 31 December; units are dated."""
+    from canteen.compound.common import local_today
+    from canteen.compound.waste.reports import coverage, waste_summary
+    from canteen.compound.waste.services import add_unit, start_sorting
+
+    s = db.session
+    today = local_today()
+    year = today.year
+    early = add_unit(s, name="区委办", sorting_since=date(year, 1, 1))
+    late = add_unit(s, name="区财政局", since=date(year, 1, 1))
+    start_sorting(s, late, date(year, 12, 31))  # planned for the last day of the year
+    add_unit(s, name="区检察院", since=date(year + 1, 1, 1), sorting_since=date(year + 1, 1, 1))
+    figures = waste_summary(s, year)
+    expected = (1, 2) if today < date(year, 12, 31) else (2, 2)
+    assert (figures["sorting"], figures["scope"]) == expected
+    assert coverage(s, date(year, 12, 31)) == (2, 2)
+    assert coverage(s, date(year - 1, 6, 1)) == (0, 0)  # before any unit was counted
+    assert early.sorting
