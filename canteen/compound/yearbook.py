@@ -62,6 +62,10 @@ PROBLEMS = (
     "实际工作人员{staff}人。")
 
 
+#: What a module with nothing recorded for the year prints.
+NO_DATA = "无数据（本年度该模块尚未登记任何记录）。"
+
+
 @dataclass
 class Paragraph:
     """One paragraph: its template, the values of its slots (None: unknown), and the text."""
@@ -69,9 +73,13 @@ class Paragraph:
     heading: str
     template: str
     values: dict
+    #: The module has no records for the year: the paragraph says so instead of printing zeros.
+    empty: bool = False
 
     @property
     def text(self) -> str:
+        if self.empty:
+            return NO_DATA
         return self.template.format_map({k: BLANK if v is None else v for k, v in self.values.items()})
 
 
@@ -143,12 +151,14 @@ def build(session: Session, year: int, canteen: dict | None = None) -> Yearbook:
     canteen_v = {k: (canteen or {}).get(k) for k in CANTEEN_KEYS}
     paragraphs = [
         Paragraph("（一）重落实，让巡察整改常态化", RECTIFICATION, _rectification(session, year, appendix)),
-        Paragraph("（二）办公用房管理", OFFICES, offices_v),
-        Paragraph("（三）节能降耗", ENERGY, energy_v),
-        Paragraph("（四）公务用车管理", VEHICLES, vehicles_v),
-        Paragraph("（五）垃圾分类", WASTE, waste_v),
+        Paragraph("（二）办公用房管理", OFFICES, offices_v, empty=not offices["rooms"]),
+        Paragraph("（三）节能降耗", ENERGY, energy_v,
+                  empty=not (this.coal_mg or any(this.use_c.values()) or cars["disposed"] or cars["piles_built"])),
+        Paragraph("（四）公务用车管理", VEHICLES, vehicles_v,
+                  empty=not (cars["fleet"] or cars["quota"] or cars["trips"] or accounting.totals["total"])),
+        Paragraph("（五）垃圾分类", WASTE, waste_v, empty=not (waste["scope"] or waste["points"] or waste["demo_units"])),
         Paragraph("（六）机关食堂", CANTEEN, canteen_v),
-        Paragraph("（七）物业服务", PROPERTY, prop_v),
+        Paragraph("（七）物业服务", PROPERTY, prop_v, empty=not any(v for k, v in prop.items())),
         Paragraph("二、存在问题", PROBLEMS, {"short": cars["short"], "sections": None, "staff": None}),
         Paragraph(f"三、{year + 1}年工作计划", "{plan}", {"plan": None}),
     ]

@@ -93,6 +93,7 @@ def test_the_document_names_a_countys_middle_tier_ke_not_chu(app):
     """Defect 12: 正科/副科 are 科级领导 in the document, not 处级."""
     from canteen.compound.yearbook import build
 
+    _room(add_building(db.session, name="机关南楼"), "101", "9.00")
     book = build(db.session, 2026, None)
     offices = next(p.text for p in book.paragraphs if p.heading == "（二）办公用房管理")
     assert "二是科级领导超标办公室" in offices and "处级领导" not in offices

@@ -94,4 +94,6 @@ def test_an_empty_year_leaves_every_unknown_figure_blank(app):
     doc = Document(BytesIO(docx_bytes(book)))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "指出【待填】方面【待填】类问题" in text and "就餐人数达【待填】人次" in text
-    assert "综合能耗【待填】千克标准煤" in text
+    # Defect 12: a module with nothing recorded says so, instead of printing zeros.
+    assert "综合能耗【待填】" not in text and "全区0辆公务用车" not in text and "登记办公用房0间" not in text
+    assert text.count("无数据（本年度该模块尚未登记任何记录）。") == 5

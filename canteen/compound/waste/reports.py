@@ -20,9 +20,11 @@ from canteen.reports.base import Column, Report
 COVERAGE_NOTE = "覆盖率 = 已实施分类的单位数 ÷ 纳入范围的单位数（无官方公式，按此口径计算）。"
 
 
-def as_of(end: date) -> date:
-    """The date a period's coverage is measured at: its end, or today for a period still under way."""
-    return min(end, local_today())
+def as_of(end: date, start: date | None = None) -> date:
+    """The date a period's coverage is measured at: its end, or today for a period still under way (never
+    before its start)."""
+    day = min(end, local_today())
+    return max(day, start) if start else day
 
 
 def coverage(session: Session, on: date) -> tuple[int, int]:
@@ -49,13 +51,13 @@ def compliance_report(session: Session, start: date, end: date) -> Report:
         rows.append({"unit": unit.name, "in_scope": "是" if unit.in_scope else "否",
                      "sorting": "是" if unit.sorting else "否", "inspections": n, "correct": ok,
                      "rate": percent(ratio(ok, n)) if n else "", "demo": str(unit.demo_on or "")})
-    sorting, scope = coverage(session, as_of(end))
+    sorting, scope = coverage(session, as_of(end, start))
     return Report(key="waste_compliance", title=f"垃圾分类检查情况（{start}至{end}）", columns=[
         Column("unit", "单位"), Column("in_scope", "纳入范围"), Column("sorting", "已实施分类"),
         Column("inspections", "检查次数", "int"), Column("correct", "正确投放次数", "int"),
         Column("rate", "合格率"), Column("demo", "示范单位认定日期")], rows=rows,
         totals={"sorting": sorting, "scope": scope, "coverage": percent(ratio(sorting, scope))},
-        notes=[COVERAGE_NOTE, f"覆盖率（截至 {as_of(end)}）：{sorting} ÷ {scope} = {percent(ratio(sorting, scope))}"])
+        notes=[COVERAGE_NOTE, f"覆盖率（截至 {as_of(end, start)}）：{sorting} ÷ {scope} = {percent(ratio(sorting, scope))}"])
 
 
 def removal_report(session: Session, start: date, end: date) -> Report:
@@ -75,7 +77,7 @@ def removal_report(session: Session, start: date, end: date) -> Report:
 def waste_summary(session: Session, year: int) -> dict:
     """The waste paragraph's figures: coverage at year end (today, for the year under way), demonstration
     units, collection points."""
-    end = as_of(date(year, 12, 31))
+    end = as_of(date(year, 12, 31), date(year, 1, 1))
     sorting, scope = coverage(session, end)
     demos = session.scalar(select(func.count()).select_from(WasteUnit).where(WasteUnit.demo_on <= end))
     points = session.scalar(select(func.count()).select_from(CollectionPoint).where(CollectionPoint.active.is_(True)))
