@@ -8,6 +8,7 @@ from admin.security import READERS, requires
 from admin.xlsx import MIME, lines_workbook
 from canteen.errors import DomainError
 from canteen.extensions import db
+from canteen.figures import all_definitions
 from canteen.reports import work_summary
 
 
@@ -26,9 +27,17 @@ def summary():
         return render_template("admin/summary.html", result=None, error=error_text(exc), args=request.args), 400
     period = {"start": filters.start.isoformat(), "end": filters.end.isoformat()}
     links = {f.key: url_for("admin.report", key=f.report, **period) for f in result["figures"]}
+    defined = {f.key: url_for("admin.definitions", _anchor=f"def-{f.key}") for f in result["figures"]}
     figs = {f.key: f for f in result["figures"]}
-    return render_template("admin/summary.html", result=result, figs=figs, links=links, period=period,
-                           args=request.args)
+    return render_template("admin/summary.html", result=result, figs=figs, links=links, defined=defined,
+                           period=period, args=request.args)
+
+
+@bp.get("/definitions")
+@requires(*READERS)
+def definitions():
+    """统计口径: for every figure, what it counts, what it leaves out, which date it belongs to, and its source."""
+    return render_template("admin/definitions.html", definitions=all_definitions())
 
 
 @bp.get("/summary.txt")
@@ -51,7 +60,8 @@ def summary_export():
     except DomainError as exc:
         return Response(error_text(exc), status=400, mimetype="text/plain")
     lines = [("期间", f"{filters.start} 至 {filters.end}")]
-    lines += [(f"{f.label}（{f.unit}）", f.raw / 100 if f.unit == "元" else f.raw) for f in result["figures"]]
+    lines += [(f"{f.label}（{f.unit}）", f.value if f.raw is None else f.raw / 100 if f.unit == "元" else f.raw)
+              for f in result["figures"]]
     lines.append(("文字", result["text"]))
     body = lines_workbook("食堂工作总结数据", lines)
     return Response(body, mimetype=MIME, headers={

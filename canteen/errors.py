@@ -73,6 +73,8 @@ CODES: dict[str, tuple[int, str, str]] = {
     "invalid_quantity": (400, "数量无效：面积、读数、里程、费用须为非负整数",
                          "Invalid quantity: must be a non-negative whole number"),
     "room_occupied": (409, "该房间已满员（已有使用人）", "This room is already occupied to capacity"),
+    "over_standard": (409, "该办公室面积超过使用人职级的标准（调换、分配须符合标准）",
+                      "This office is larger than the standard allows its occupants' ranks"),
     "person_has_office": (409, "此人已有办公室（兼职的只在主要工作部门安排一处）",
                           "This person already has an office"),
     "meter_reading_lower": (409, "读数低于上次读数；如已换表请按换表登记",

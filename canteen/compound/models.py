@@ -7,11 +7,12 @@ from canteen.compound.offices.models import (
     OfficeProject,
     OfficeRectification,
     OfficeRoom,
+    OfficeRoomArea,
 )
 from canteen.compound.property.models import EntryRecord, ParkingUse, ParkingWindow, Patrol, RepairOrder
 from canteen.compound.rectification.models import RectFinding, RectMeasure, RectProblem, RectRound, RectSuggestion
 from canteen.compound.settings import CompoundSetting
-from canteen.compound.vehicles.fuel_models import FuelCard, FuelStation
+from canteen.compound.vehicles.fuel_models import FuelCard, FuelStation, FuelVolume
 from canteen.compound.vehicles.models import (
     ChargingPile,
     DispatchSlip,
@@ -20,12 +21,13 @@ from canteen.compound.vehicles.models import (
     VehicleCost,
     VehicleQuota,
 )
-from canteen.compound.waste.models import CollectionPoint, WasteInspection, WasteRemoval, WasteUnit
+from canteen.compound.waste.models import CollectionPoint, WasteInspection, WasteRemoval, WasteUnit, WasteUnitStatus
 
 __all__ = [
     "ChargingPile", "CollectionPoint", "CompoundSetting", "DispatchSlip", "EnergyBasis", "EnergyTarget",
     "EntryRecord", "FuelCard", "FuelStation", "Meter", "MeterReading", "OfficeAreaStandard", "OfficeBuilding", "OfficeOccupancy",
     "OfficeProject", "OfficeRectification", "OfficeRoom", "ParkingUse", "ParkingWindow", "Patrol", "RectFinding",
     "RectMeasure", "RectProblem", "RectRound", "RectSuggestion", "RepairOrder", "Vehicle", "VehicleApproval",
-    "VehicleCost", "VehicleQuota", "WasteInspection", "WasteRemoval", "WasteUnit",
+    "VehicleCost", "VehicleQuota", "WasteInspection", "WasteRemoval", "WasteUnit", "OfficeRoomArea", "FuelVolume",
+    "WasteUnitStatus",
 ]

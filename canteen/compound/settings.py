@@ -16,6 +16,8 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "vehicle.cap.confidential": ("12000000", "机要通信用车购置价格上限（分）"),
     "vehicle.cap.emergency": ("18000000", "应急保障用车购置价格上限（分）"),
     "vehicle.cap.law_enforcement": ("18000000", "执法执勤用车购置价格上限（分，特殊需要）"),
+    "vehicle.cap.law_enforcement_base": ("12000000", "执法执勤用车购置价格上限（分，超过须说明特殊需要）"),
+    "vehicle.displacement.law_enforcement_base": ("1600", "执法执勤用车排量上限（毫升，超过须说明特殊需要）"),
     "vehicle.cap.special": ("45000000", "特种专业技术用车购置价格上限（分，大型客车）"),
     "vehicle.cap.other": ("18000000", "其他公务用车购置价格上限（分）"),
     "vehicle.cap.new_energy_sedan": ("18000000", "新能源轿车购置价格上限（分）"),
@@ -30,6 +32,10 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "energy.factor.gas": ("12143", "天然气折标系数（0.0001 kgce/m³）"),
     "energy.factor.heat": ("341", "热力折标系数（0.0001 kgce/MJ）"),
     "energy.factor.water": ("0", "水（不计入能耗）"),
+    "energy.factor.petrol": ("14714", "汽油折标系数（0.0001 kgce/kg）"),
+    "energy.factor.diesel": ("14571", "柴油折标系数（0.0001 kgce/kg）"),
+    "energy.density.petrol": ("7250", "汽油密度（0.0001 kg/L，未经核实，可调整）"),
+    "energy.density.diesel": ("8400", "柴油密度（0.0001 kg/L，未经核实，可调整）"),
 }
 
 

@@ -2,8 +2,10 @@
 
 The detail listing is in :mod:`canteen.reports.detail`.
 
-Meals count on their business date; a refund counts on its own business date, against the
-meal's terminal and meal period. Net consumption is meals less refunds.
+Meals count on their business date; a refund counts on its meal's business date (a refund made in a later
+month takes the meal out of the meal's month, as 就餐人次 does), against the meal's terminal and meal period.
+Net consumption (个人消费) is meals less refunds. Refunds are few: they are read from the journal always,
+because the entry tally files them under their own date.
 """
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -63,13 +65,12 @@ def consumption_summary(session: Session, filters: Filters, by: str = "departmen
         .group_by(_key(by, meal, meal))).all()
     original = aliased(JournalEntry)
     refunds = session.execute(_restrict(
-        select(_key(by, original, refund), func.count(), func.sum(refund.amount)).select_from(refund)
+        select(_key(by, original, original), func.count(), func.sum(refund.amount)).select_from(refund)
         .join(original, original.id == refund.original_id).join(Person, Person.id == refund.person_id)
-        .where(refund.kind == "refund", refund.id > since), filters, original, refund)
-        .group_by(_key(by, original, refund))).all()
+        .where(refund.kind == "refund", original.kind == "meal"), filters, original, original)
+        .group_by(_key(by, original, original))).all()
     if grain:
         meals += _tallied(session, filters, by, grain, "meal")
-        refunds += _tallied(session, filters, by, grain, "refund")
     label = _labeller(session, by)
     groups: dict = {}
     for rows, count_key, amount_key in ((meals, "meals", "amount"), (refunds, "refunds", "refunded")):

@@ -87,16 +87,17 @@ def consumption_listing(session: Session, filters: Filters, paging: Paging) -> L
     meals = _restrict(select(meal.id, meal.created_dt, meal.business_date, meal.kind, meal.amount, meal.terminal_id,
                              meal.meal_period_id, meal.operator_id, *cols).join(Person, Person.id == meal.person_id)
                       .where(meal.kind == "meal"), filters, meal, meal)
-    refunds = _restrict(select(refund.id, refund.created_dt, refund.business_date, refund.kind,
+    # A refund counts on its meal's business date (the one rule of canteen.reports.consumption).
+    refunds = _restrict(select(refund.id, refund.created_dt, original.business_date, refund.kind,
                                (-refund.amount).label("amount"), original.terminal_id, original.meal_period_id,
                                refund.operator_id, *cols)
                         .join(original, original.id == refund.original_id).join(Person, Person.id == refund.person_id)
-                        .where(refund.kind == "refund"), filters, original, refund)
+                        .where(refund.kind == "refund", original.kind == "meal"), filters, original, original)
     need = paging.offset + paging.size
     # Each part in the page's order, cut to the rows the page can need, then merged.
     meal_keys = {"business_date": meal.business_date, "id": meal.id, "amount": meal.amount,
                  "staff_no": Person.staff_no}
-    refund_keys = {"business_date": refund.business_date, "id": refund.id, "amount": -refund.amount,
+    refund_keys = {"business_date": original.business_date, "id": refund.id, "amount": -refund.amount,
                    "staff_no": Person.staff_no}
     first_meals = meals.order_by(*_order(meal_keys, paging)).limit(need).subquery()
     first_refunds = refunds.order_by(*_order(refund_keys, paging)).limit(need).subquery()

@@ -171,6 +171,38 @@ def guest_meals(session: Session, filters: Filters) -> dict | None:
     return {(day, period): n for day, period, n in _rows(session, query.group_by(e.business_date, e.meal_period_id))}
 
 
+def _totals(rows: list[dict], with_guests: bool, people) -> dict:
+    """The figures over the rows (see :mod:`canteen.figures` for their written definitions).
+
+    A meal (一餐) is a meal period of a day with someone served; meals charged outside any meal period (时段外)
+    count in 人次 but are no meal of their own, so they stay out of the average. Diners' figures leave guest
+    tickets out; the ``all_`` figures (供餐, all meals served) add them, and are None when guests are not counted.
+    """
+    real = [r for r in rows if r["_period"] and (r["visits"] > 0 or r["guests"])]
+    diner_meals = [r for r in real if r["visits"] > 0]
+    lunches = [r for r in real if r["_lunch"]]
+    busiest = max(diner_meals, key=lambda r: (r["diners"], -r["date"].toordinal()), default=None)
+    busiest_lunch = max(lunches, key=lambda r: (r["diners"], -r["date"].toordinal()), default=None)
+    diners = sum(r["diners"] for r in diner_meals)
+    guests = sum(r["guests"] or 0 for r in rows)
+    totals = {
+        "visits": sum(r["visits"] for r in rows), "diners": sum(r["diners"] for r in rows), "people": people,
+        "meals": len(diner_meals), "guests": guests if with_guests else None,
+        "average_per_meal": rounded_ratio(diners, len(diner_meals)),
+        "busiest": f"{busiest['date']} {busiest['meal_period']}" if busiest else "",
+        "busiest_diners": busiest["diners"] if busiest else 0,
+        "busiest_lunch": busiest_lunch["diners"] if busiest_lunch else 0,
+        "busiest_lunch_date": busiest_lunch["date"] if busiest_lunch else None,
+        "all_visits": None, "all_meals": None, "all_average_per_meal": None, "all_busiest_lunch": None,
+    }
+    if with_guests:
+        served_all = sum(r["diners"] + (r["guests"] or 0) for r in real)
+        totals.update(all_visits=totals["visits"] + guests, all_meals=len(real),
+                      all_average_per_meal=rounded_ratio(served_all, len(real)),
+                      all_busiest_lunch=max((r["diners"] + (r["guests"] or 0) for r in lunches), default=0))
+    return totals
+
+
 @consistent
 def headcount(session: Session, filters: Filters, count_people: bool = True, cut: Cut = DIRECT) -> Report:
     """One row per day and meal period with 人次 and 人数; totals carry the busiest meal and the average.
@@ -189,34 +221,26 @@ def headcount(session: Session, filters: Filters, count_people: bool = True, cut
         rows.append({"date": day, "meal_period": period.name if period else "时段外", "visits": visits,
                      "diners": diners, "guests": None if guests is None else guests.get((day, period_id), 0),
                      "_lunch": bool(period and (period.code in LUNCH or period.name in LUNCH)),
+                     "_period": period is not None,
                      "_order": period.start_time.isoformat() if period else "99"})
     rows.sort(key=lambda r: (r["date"], r["_order"]))
-    busiest = max(rows, key=lambda r: (r["diners"], -r["date"].toordinal()), default=None)
-    lunches = [r for r in rows if r["_lunch"]]
-    busiest_lunch = max(lunches, key=lambda r: (r["diners"], -r["date"].toordinal()), default=None)
-    total_diners = sum(r["diners"] for r in rows)
-    served_meals = sum(1 for r in rows if r["visits"] > 0)
-    totals = {
-        "visits": sum(r["visits"] for r in rows), "diners": total_diners, "people": people, "meals": served_meals,
-        "guests": None if guests is None else sum(guests.values()),
-        "average_per_meal": rounded_ratio(total_diners, served_meals),
-        "busiest": f"{busiest['date']} {busiest['meal_period']}" if busiest else "",
-        "busiest_diners": busiest["diners"] if busiest else 0,
-        "busiest_lunch": busiest_lunch["diners"] if busiest_lunch else 0,
-        "busiest_lunch_date": busiest_lunch["date"] if busiest_lunch else None,
-    }
+    totals = _totals(rows, guests is not None, people)
     for row in rows:
         row["label"] = f"{row['date']} {row['meal_period']}"
-        del row["_lunch"], row["_order"]
+        del row["_lunch"], row["_order"], row["_period"]
     return Report(
         key="headcount", title="就餐人次与人数",
         columns=[Column("date", "日期", "date"), Column("meal_period", "餐次"), Column("visits", "就餐人次", "int"),
                  Column("diners", "就餐人数", "int"), Column("guests", "来宾用餐", "int")],
         rows=rows, totals=totals, chart=("label", "diners"),
-        notes=[f"就餐人次合计 {totals['visits']}，共 {totals['meals']} 餐，"
-               f"平均每餐就餐人数约 {totals['average_per_meal']} 人，"
+        notes=[f"就餐人次合计 {totals['visits']}（职工），共 {totals['meals']} 餐（时段外消费不算一餐），"
+               f"平均每餐就餐人数约 {totals['average_per_meal']} 人（职工），"
                + ("" if people is None else f"不同就餐者 {people} 人；")
                + f"就餐人数最多的一餐：{totals['busiest']}（{totals['busiest_diners']} 人），"
-               f"午餐最多 {totals['busiest_lunch']} 人。全额退款的消费和报餐未就餐的扣费不计；"
+               f"午餐最多 {totals['busiest_lunch']} 人（职工）。"
+               + ("" if totals["guests"] is None else
+                  f"含来宾（接待用餐）：供餐人次 {totals['all_visits']}，平均每餐约 {totals['all_average_per_meal']} 人，"
+                  f"午餐最多 {totals['all_busiest_lunch']} 人。")
+               + "全额退款的消费（按就餐日期）和报餐未就餐的扣费不计；"
                "来宾用餐（接待餐券）另列一栏，按部门或人员类别筛选时不列。"],
     )

@@ -1,11 +1,12 @@
 """Top-ups (充值) and refunds (退款): detail and summary by payment method and by operator.
 
-Personal top-up (个人充值) is all money paid into diners' cash wallets: top-ups, plus the
-opening top-up taken when a card is issued (the deposit is not a top-up).
+Personal top-up (个人充值) is all money diners paid in to spend on meals: every top-up in full (also the part
+that first repaid what they owed for offline meals), plus the opening top-up taken when a card is issued (the
+deposit is not a top-up). See :mod:`canteen.figures` for the written definition.
 """
 from dataclasses import replace
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from canteen.models import Account, EntryTally, JournalEntry, Operator, Posting
@@ -16,12 +17,19 @@ from canteen.reports.tallies import DIRECT, Cut, consistent, entry_tally, grain_
 GROUPS = {"method": "支付方式", "operator": "操作员"}
 
 
+def paid_in(entry=JournalEntry):
+    """What the diner paid as top-up in `entry`: a top-up's whole amount; a card issue's part into the cash wallet."""
+    into_cash = (select(func.coalesce(func.sum(Posting.amount), 0)).join(Account, Account.id == Posting.account_id)
+                 .where(Posting.entry_id == entry.id, Account.kind == "cash", Posting.amount > 0).scalar_subquery())
+    return case((entry.kind == "top_up", entry.amount), else_=into_cash)
+
+
 def _topup_rows(session: Session, filters: Filters):
-    """(entry id, date, kind, method, operator, person, fen into the cash wallet) of top-ups in the period."""
+    """(entry id, date, kind, method, operator, person, fen paid as top-up) of top-ups in the period."""
+    amount = paid_in()
     query = (select(JournalEntry.id, JournalEntry.business_date, JournalEntry.kind, JournalEntry.method,
-                    JournalEntry.operator_id, JournalEntry.person_id, Posting.amount)
-             .join(Posting, Posting.entry_id == JournalEntry.id).join(Account, Account.id == Posting.account_id)
-             .where(JournalEntry.kind.in_(("top_up", "card_issue")), Account.kind == "cash", Posting.amount > 0))
+                    JournalEntry.operator_id, JournalEntry.person_id, amount.label("amount"))
+             .where(JournalEntry.kind.in_(("top_up", "card_issue")), amount > 0))
     if filters.terminal_ids:
         query = query.where(JournalEntry.terminal_id.in_(filters.terminal_ids))
     return by_person(in_period(query, filters), filters, JournalEntry.person_id)
@@ -50,8 +58,11 @@ def topup_summary(session: Session, filters: Filters, by: str = "method", cut: C
         t = EntryTally
         found += [(method or None, none_for_zero(operator), count, amount) for method, operator, count, amount in
                   session.execute(entry_tally(grain, filters, CASH_IN_KINDS, t.method, t.operator_id,
-                                              func.sum(t.cash_in_entries), func.sum(t.cash_in))
-                                  .group_by(t.method, t.operator_id).having(func.sum(t.cash_in_entries) != 0))]
+                                              func.sum(case((t.kind == "top_up", t.entries), else_=t.cash_in_entries)),
+                                              func.sum(case((t.kind == "top_up", t.amount), else_=t.cash_in)))
+                                  .group_by(t.method, t.operator_id)
+                                  .having(func.sum(case((t.kind == "top_up", t.entries),
+                                                        else_=t.cash_in_entries)) != 0))]
     groups: dict = {}
     for method, operator_id, count, amount in found:
         key, text = label(method, operator_id)
@@ -63,7 +74,7 @@ def topup_summary(session: Session, filters: Filters, by: str = "method", cut: C
         key="topups", title=f"充值汇总（按{GROUPS[by]}）",
         columns=[Column("group", GROUPS[by]), Column("count", "笔数", "int"), Column("amount", "充值金额", "fen")],
         rows=rows, totals={"count": sum(r["count"] for r in rows), "amount": sum(r["amount"] for r in rows)},
-        chart=("group", "amount"), notes=["含开卡时的首次充值，不含押金。"])
+        chart=("group", "amount"), notes=["按职工实际交款计：充值全额（含先抵还脱机欠款的部分），含开卡时的首次充值，不含押金。"])
 
 
 @consistent

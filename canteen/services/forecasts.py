@@ -13,7 +13,7 @@ from canteen.errors import DomainError
 from canteen.forecast import WEEKS, Calendar, ape, mape, predict
 from canteen.models import JournalEntry, MealPeriod
 from canteen.models.forecast import CalendarDay, Forecast
-from canteen.reports.base import refunded_by_meal
+from canteen.figures.canteen import served_meals
 from canteen.services.common import Actor, require_operator
 
 HORIZON = 7
@@ -24,16 +24,9 @@ MEAL_KINDS = ("meal", "guest_meal")
 
 
 def daily_counts(session: Session, start: date, end: date) -> dict[tuple[date, int], int]:
-    """(day, meal period) -> meals eaten in business dates `start`..`end`; fully refunded meals do not count."""
-    refunded = refunded_by_meal(since=start)
-    rows = session.execute(
-        select(JournalEntry.business_date, JournalEntry.meal_period_id, func.count())
-        .outerjoin(refunded, refunded.c.meal_id == JournalEntry.id)
-        .where(JournalEntry.kind.in_(MEAL_KINDS), JournalEntry.meal_period_id.is_not(None),
-               JournalEntry.business_date >= start, JournalEntry.business_date <= end,
-               JournalEntry.amount - func.coalesce(refunded.c.refunded, 0) > 0)
-        .group_by(JournalEntry.business_date, JournalEntry.meal_period_id)).all()
-    return {(day, period_id): count for day, period_id, count in rows}
+    """(day, meal period) -> meals eaten in business dates `start`..`end`, by the kitchen's written definition
+    (:data:`canteen.figures.definitions.KITCHEN`: no-show charges and fully refunded meals do not count)."""
+    return served_meals(session, start, end)
 
 
 def load_calendar(session: Session) -> Calendar:

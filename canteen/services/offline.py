@@ -40,10 +40,14 @@ from canteen.services.idempotency import fingerprint
 from canteen.services.offline_bulk import Pending, book_run
 from canteen.services.offline_gaps import in_resolved_gap, note_gap
 
-#: A tap time further than this from the server's clock is flagged ``clock_skew`` and booked at arrival.
+#: A tap time further ahead of the server's clock than this is flagged ``clock_skew`` and booked at arrival.
 CLOCK_SKEW = timedelta(minutes=5)
-#: Offline items older than this are flagged too (the terminal's clock or outbox is suspect).
+#: Offline items older than this arrive late: flagged ``late_arrival`` (an exception to look at), but the meal
+#: keeps the time, business date and meal period it was eaten at (a record of a meal never takes a new date).
 MAX_AGE = timedelta(days=7)
+#: A tap time older than this cannot be a meal of this system (the terminal's clock is wrong): ``clock_skew``,
+#: booked at arrival; the offline charge still keeps the time the terminal sealed.
+MAX_PLAUSIBLE_AGE = timedelta(days=366)
 #: Most items one sync request may carry.
 MAX_BATCH = 1000
 
@@ -127,12 +131,12 @@ def replay_offline_charges(session: Session, terminal: Terminal, rules: Rules, i
         except DomainError:
             slots.append(ItemResult(seq, "refused", code="invalid_amount"))
             break
-        at, flags = _tap_time(item, now)
+        at, tapped, flags = _tap_time(item, now)
         if item.get("online_key"):
             flush()
             slots.append(_book(session, terminal, rules, item, amount, now, batch))
         else:
-            pending = Pending(item, amount, at, flags)
+            pending = Pending(item, amount, at, flags, tapped)
             run.append(pending)
             slots.append(pending)
         if not late:
@@ -184,20 +188,29 @@ class _Batch:
         return next((p for p in self.periods if p.serves(day, clock)), None)
 
 
-def _tap_time(item: dict, now: datetime) -> tuple[datetime, list[str]]:
+def _tap_time(item: dict, now: datetime) -> tuple[datetime, datetime, list[str]]:
+    """(when the meal is booked at, the tap time as sealed, flags) of an offline item.
+
+    The meal is booked when it was eaten, however late it arrives (late arrival is the ``late_arrival`` flag);
+    only a time that cannot be true (in the future, or over a year old, or unreadable) books it at arrival.
+    """
     try:
         tapped = datetime.fromisoformat(item["tapped_at"])
     except (TypeError, ValueError):
-        return now, ["clock_skew"]
-    if tapped.tzinfo is None or tapped > now + CLOCK_SKEW or tapped < now - MAX_AGE:
-        return now, ["clock_skew"]
-    return tapped, []
+        return now, now, ["clock_skew"]
+    if tapped.tzinfo is None:
+        return now, now, ["clock_skew"]
+    if tapped > now + CLOCK_SKEW or tapped < now - MAX_PLAUSIBLE_AGE:
+        return now, tapped, ["clock_skew"]
+    if tapped < now - MAX_AGE:
+        return tapped, tapped, ["late_arrival"]
+    return tapped, tapped, []
 
 
 def _book(session, terminal, rules, item, amount, now, batch) -> ItemResult:
     seq, uid = item["seq"], item["uid"]
-    at, flags = _tap_time(item, now)
-    charge = OfflineCharge(terminal_id=terminal.id, seq=seq, uid=str(uid)[:20], amount=amount, tapped_dt=at,
+    at, tapped, flags = _tap_time(item, now)
+    charge = OfflineCharge(terminal_id=terminal.id, seq=seq, uid=str(uid)[:20], amount=amount, tapped_dt=tapped,
                            received_dt=now, mac=item["mac"], online_key=item.get("online_key"), outcome="booked")
     try:
         card = find_card(session, uid)

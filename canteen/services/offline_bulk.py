@@ -36,6 +36,8 @@ class Pending:
     amount: int
     at: datetime
     flags: list[str]
+    #: The tap time the terminal sealed (kept as sent even when the meal is booked at arrival).
+    tapped: datetime | None = None
     status: str = "booked"
     code: str | None = None
     entry_id: int | None = None
@@ -161,7 +163,7 @@ def _new_receivable(session: Session, person_id: int) -> int:
 def _record(session: Session, terminal, run: list[Pending], now: datetime) -> None:
     """Insert the run's offline charge rows, and an exception for each one the server would have refused."""
     rows = [{"terminal_id": terminal.id, "seq": p.item["seq"], "uid": str(p.item["uid"])[:20], "amount": p.amount,
-             "tapped_dt": p.at, "received_dt": now, "mac": p.item["mac"], "online_key": p.item.get("online_key"),
+             "tapped_dt": p.tapped or p.at, "received_dt": now, "mac": p.item["mac"], "online_key": p.item.get("online_key"),
              "outcome": p.status, "entry_id": p.entry_id, "person_id": p.person_id, "card_id": p.card_id}
             for p in run]
     flagged = [p for p in run if p.flags]
@@ -174,5 +176,5 @@ def _record(session: Session, terminal, run: list[Pending], now: datetime) -> No
     session.execute(insert(OfflineException.__table__), [{
         "offline_charge_id": ids[p.item["seq"]], "entry_id": p.entry_id, "terminal_id": terminal.id,
         "person_id": p.person_id, "card_id": p.card_id, "uid": str(p.item["uid"])[:20], "amount": p.amount,
-        "overdraft": p.overdraft, "reason": ",".join(dict.fromkeys(p.flags))[:120], "tapped_dt": p.at,
+        "overdraft": p.overdraft, "reason": ",".join(dict.fromkeys(p.flags))[:120], "tapped_dt": p.tapped or p.at,
         "created_dt": now} for p in flagged])

@@ -52,11 +52,14 @@ class Journal:
             per_meal[(e.business_date, e.meal_period_id)].append(e.person_id)
         diners = {k: len(set(v)) for k, v in per_meal.items()}
         lunch = [n for (d, pid), n in diners.items() if pid and self.periods[pid].code == "lunch"]
-        total = sum(diners.values())
-        return {"visits": sum(len(v) for v in per_meal.values()), "meals": len(per_meal), "diners": total,
-                "average_per_meal": int((Decimal(total) / len(per_meal)).quantize(Decimal(1), ROUND_HALF_UP))
-                if per_meal else 0,
-                "busiest_diners": max(diners.values(), default=0), "busiest_lunch": max(lunch, default=0),
+        # 时段外 (no meal period) counts in 人次 but is no meal: out of the average and the busiest meal.
+        real = {k: n for k, n in diners.items() if k[1]}
+        total = sum(real.values())
+        return {"visits": sum(len(v) for v in per_meal.values()), "meals": len(real),
+                "diners": sum(diners.values()),
+                "average_per_meal": int((Decimal(total) / len(real)).quantize(Decimal(1), ROUND_HALF_UP))
+                if real else 0,
+                "busiest_diners": max(real.values(), default=0), "busiest_lunch": max(lunch, default=0),
                 "people": len({person for people in per_meal.values() for person in people}),
                 "per_meal": {k: (len(v), len(set(v))) for k, v in per_meal.items()}}
 
@@ -69,9 +72,12 @@ class Journal:
         """{group key: [meal count, meal fen, refund count, refund fen]}; `key(entry, meal)` names the group."""
         out = defaultdict(lambda: [0, 0, 0, 0])
         for e in self.entries.values():
-            if e.kind not in ("meal", "refund") or not self.in_period(e, start, end):
+            if e.kind not in ("meal", "refund"):
                 continue
             meal = e if e.kind == "meal" else self.entries[e.original_id]
+            # A refund belongs to its meal's date (as 就餐人次 does).
+            if meal.kind != "meal" or not self.in_period(meal, start, end):
+                continue
             if not self.person_ok(e.person_id, departments, categories):
                 continue
             if (terminals and meal.terminal_id not in terminals) or (periods and meal.meal_period_id not in periods):
@@ -93,10 +99,13 @@ class Journal:
                 yield self.entries[p.entry_id], account, p.amount
 
     def topups(self, start, end, departments=(), categories=()):
-        """[(entry, fen into the cash wallet)] for top-ups and card issues."""
-        return [(e, fen) for e, account, fen in self.wallet_postings()
-                if e.kind in ("top_up", "card_issue") and account.kind == "cash" and fen > 0
-                and self.in_period(e, start, end) and self.person_ok(e.person_id, departments, categories)]
+        """[(entry, fen paid as top-up)]: a top-up's whole amount (also what repaid offline debt), a card issue's
+        part into the cash wallet."""
+        out = [(e, e.amount) for e in self.entries.values() if e.kind == "top_up"
+               and self.in_period(e, start, end) and self.person_ok(e.person_id, departments, categories)]
+        return out + [(e, fen) for e, account, fen in self.wallet_postings()
+                      if e.kind == "card_issue" and account.kind == "cash" and fen > 0
+                      and self.in_period(e, start, end) and self.person_ok(e.person_id, departments, categories)]
 
     def balances(self, end, departments=(), categories=()):
         held = defaultdict(lambda: defaultdict(int))

@@ -68,10 +68,11 @@ def test_the_work_summary_fills_every_figure_from_the_reports(canteen, signed_in
     spent = reports.consumption_summary(db.session, f).totals
     text = client.get("/admin/summary.txt", query_string=PERIOD).get_data(as_text=True)
     money = lambda fen: f"{fen // 100}.{fen % 100:02d}"  # noqa: E731
-    assert text.strip() == (
+    assert text.strip().startswith(
         f"截至目前，就餐人数达{heads['visits']}人次，个人充值{money(topups['amount'])}元、个人消费{money(spent['net'])}元，"
         f"清理清退{cards['cancelled']}人次、清退现金{money(cards['cancelled_cash'])}元，新办补办就餐卡{cards['issued']}张，"
-        f"平均每餐就餐人数约{heads['average_per_meal']}人。中午就餐人数最多时{heads['busiest_lunch']}人。")
+        f"平均每餐就餐人数约{heads['average_per_meal']}人。中午就餐人数最多时{heads['busiest_lunch']}人。"
+        f"含来宾接待用餐，共供餐{heads['all_visits']}人次")
     assert cards["issued"] == 14 and cards["cancelled"] == 2 and heads["busiest_lunch"] > 0
     page = client.get("/admin/summary", query_string=PERIOD).get_data(as_text=True)
     for report in ("headcount", "topups", "consumption", "cards"):
@@ -79,7 +80,9 @@ def test_the_work_summary_fills_every_figure_from_the_reports(canteen, signed_in
     assert f'data-key="visits" href="/admin/reports/headcount?start={PERIOD["start"]}' in page
     sheet = _sheet(client.get("/admin/summary.xlsx", query_string=PERIOD))
     values = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=3) if row[0].value}
-    assert values["就餐人次（人次）"] == heads["visits"]
+    assert values["就餐人次（职工）（人次）"] == heads["visits"]
+    assert values["供餐人次（含来宾）（人次）"] == heads["all_visits"]
+    assert 'href="/admin/definitions#def-visits"' in page  # every figure links to its written definition
     assert _fen(values["个人充值（元）"]) == topups["amount"]
     assert _fen(values["清退现金（元）"]) == cards["cancelled_cash"]
     assert values["文字"] == text.strip()

@@ -61,7 +61,7 @@ def test_consumption_summary_matches_the_journal(canteen, by):
         "department": lambda e, m: journal.people[e.person_id].department_id,
         "category": lambda e, m: journal.people[e.person_id].category_id,
         "terminal": lambda e, m: m.terminal_id, "meal_period": lambda e, m: m.meal_period_id,
-        "day": lambda e, m: e.business_date.isoformat(), "month": lambda e, m: e.business_date.strftime("%Y-%m"),
+        "day": lambda e, m: m.business_date.isoformat(), "month": lambda e, m: m.business_date.strftime("%Y-%m"),
     }[by]
     for kw in dims(canteen):
         f = filters(**kw)

@@ -40,8 +40,8 @@ def test_over_standard_is_found_exactly_above_each_county_rank_limit(app, rank, 
     building = add_building(s, name="机关东楼")
     at = _room(building, "301", f"{limit}")
     over = _room(building, "302", f"{limit}.01")
-    occupy(s, room=at, person_name="甲", post="职务", rank_code=rank, start_on=DAY)
-    occupy(s, room=over, person_name="乙", post="职务", rank_code=rank, start_on=DAY)
+    occupy(s, room=at, person_name="甲", post="职务", rank_code=rank, start_on=DAY, over_reason="登记现状")
+    occupy(s, room=over, person_name="乙", post="职务", rank_code=rank, start_on=DAY, over_reason="登记现状")
     found = {m.room.room_no: m for m in measure_rooms(s, DAY)}
     assert found["301"].allowed_dm2 == limit * 100 and not found["301"].over_standard
     assert found["302"].over_standard and found["302"].over_dm2 == 1
@@ -52,10 +52,10 @@ def test_a_shared_office_is_measured_against_the_sum_of_its_occupants_limits(app
     building = add_building(s, name="机关西楼")
     shared = _room(building, "201", "27.00", capacity=2)    # 18 + 9 = 27 allowed
     crowded = _room(building, "202", "21.50", capacity=2)   # 12 + 9 = 21 allowed
-    occupy(s, room=shared, person_name="丙", post="科长", rank_code="正科级", start_on=DAY)
-    occupy(s, room=shared, person_name="丁", post="科员", rank_code="科级以下", start_on=DAY)
-    occupy(s, room=crowded, person_name="戊", post="副科长", rank_code="副科级", start_on=DAY)
-    occupy(s, room=crowded, person_name="己", post="科员", rank_code="科级以下", start_on=DAY)
+    occupy(s, room=shared, person_name="丙", post="科长", rank_code="正科级", start_on=DAY, over_reason="登记现状")
+    occupy(s, room=shared, person_name="丁", post="科员", rank_code="科级以下", start_on=DAY, over_reason="登记现状")
+    occupy(s, room=crowded, person_name="戊", post="副科长", rank_code="副科级", start_on=DAY, over_reason="登记现状")
+    occupy(s, room=crowded, person_name="己", post="科员", rank_code="科级以下", start_on=DAY, over_reason="登记现状")
     found = {m.room.room_no: m for m in measure_rooms(s, DAY)}
     assert (found["201"].allowed_dm2, found["201"].over_standard) == (2700, False)
     assert (found["202"].allowed_dm2, found["202"].over_dm2) == (2100, 50)
@@ -72,7 +72,7 @@ def test_the_standard_table_and_organ_level_are_settings(app):
     s = db.session
     building = add_building(s, name="机关北楼")
     room = _room(building, "101", "18")
-    occupy(s, room=room, person_name="庚", post="局长", rank_code="正科级", start_on=DAY)
+    occupy(s, room=room, person_name="庚", post="局长", rank_code="正科级", start_on=DAY, over_reason="登记现状")
     assert not measure_rooms(s, DAY)[0].over_standard
     set_limit(s, "county", "section", 1600)
     assert measure_rooms(s, DAY)[0].over_dm2 == 200
@@ -87,8 +87,8 @@ def test_rectification_by_alteration_and_by_swap_are_counted_by_tier(app):
     big = _room(building, "501", "40")
     big2 = _room(building, "502", "22")
     small = _room(building, "503", "11")
-    occupy(s, room=big, person_name="区长", post="区长", rank_code="县级正职", start_on=DAY)
-    occupy(s, room=big2, person_name="科长", post="科长", rank_code="副科级", start_on=DAY)
+    occupy(s, room=big, person_name="区长", post="区长", rank_code="县级正职", start_on=DAY, over_reason="登记现状")
+    occupy(s, room=big2, person_name="科长", post="科长", rank_code="副科级", start_on=DAY, over_reason="登记现状")
     with pytest.raises(DomainError) as refused:
         start_rectification(s, room=small, kind="swap", started_on=DAY)
     assert refused.value.code == "invalid_transition"
@@ -122,9 +122,9 @@ def test_a_room_occupied_twice_or_a_person_given_two_offices_is_refused(app):
     s = db.session
     building = add_building(s, name="机关大楼")
     room, other = _room(building, "601", "12"), _room(building, "602", "12")
-    occupy(s, room=room, person_name="辛", post="科员", rank_code="科级以下", start_on=DAY)
+    occupy(s, room=room, person_name="辛", post="科员", rank_code="科级以下", start_on=DAY, over_reason="登记现状")
     for target, name, code in ((room, "壬", "room_occupied"), (other, "辛", "person_has_office")):
         with pytest.raises(DomainError) as refused:
-            occupy(s, room=target, person_name=name, post="科员", rank_code="科级以下", start_on=DAY)
+            occupy(s, room=target, person_name=name, post="科员", rank_code="科级以下", start_on=DAY, over_reason="登记现状")
         assert refused.value.code == code
     assert s.scalar(select(func.count()).select_from(OfficeOccupancy)) == 1

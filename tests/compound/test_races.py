@@ -63,7 +63,7 @@ def test_concurrent_assignments_of_one_room_let_exactly_one_through(app):
 
     def work(i):
         occupy(db.session, room=db.session.get(OfficeRoom, room_id), person_name=f"科员{i}", post="科员",
-               rank_code="科级以下", start_on=date(2026, 1, 1))
+               rank_code="科级以下", start_on=date(2026, 1, 1), over_reason="登记现状")
 
     outcomes = _race(app, 6, work)
     assert sorted(outcomes) == ["ok"] + ["room_occupied"] * 5

@@ -14,6 +14,11 @@ from canteen.models.base import Base, Fen, Id, UTCDateTime, utcnow
 LEVELS = {"central": "中央机关", "provincial": "省级机关", "municipal": "市级机关", "county": "县级机关"}
 #: Rank tiers the work summary counts by: leaders of the organ, leaders of its departments, staff.
 TIERS = {"top": "区级领导", "middle": "处级领导", "staff": "一般工作人员"}
+#: The tiers as each organ level names them: at a county (区县) the middle tier is 正科/副科, i.e. 科级领导.
+TIER_NAMES = {"central": {"top": "部级领导", "middle": "司局级领导", "staff": "一般工作人员"},
+              "provincial": {"top": "省级领导", "middle": "厅局级领导", "staff": "一般工作人员"},
+              "municipal": {"top": "市级领导", "middle": "局处级领导", "staff": "一般工作人员"},
+              "county": {"top": "区级领导", "middle": "科级领导", "staff": "一般工作人员"}}
 RECTIFICATION_KINDS = {"engineering": "工程改造", "swap": "调换"}
 AUDIT_STATES = {"pending": "待审计", "auditing": "审计中", "audited": "已审计"}
 
@@ -97,6 +102,30 @@ class OfficeOccupancy(Base):
     rank_code: Mapped[str] = mapped_column(String(32))
     start_on: Mapped[date] = mapped_column(Date)
     end_on: Mapped[date | None] = mapped_column(Date)
+    #: Why a room above the standard was assigned anyway (recording the existing state, 登记现状); an
+    #: allocation above the standard without a reason is refused.
+    over_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class OfficeRoomArea(Base):
+    """A room's measured usable area from a date on (dated: an alteration adds a row, never overwrites one).
+
+    The area on a date is the row with the latest ``valid_from`` on or before it; reports for a past date read
+    the area the room had then.
+    """
+
+    __tablename__ = "office_room_area"
+    __table_args__ = (
+        UniqueConstraint("room_id", "valid_from", name="uq_office_room_area_room_from"),
+        CheckConstraint("area_dm2 > 0", name="area_dm2"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("office_room.id"), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    area_dm2: Mapped[int]
+    #: The alteration (工程改造) that changed it, if any.
+    rectification_id: Mapped[int | None] = mapped_column(ForeignKey("office_rectification.id"))
 
 
 class OfficeRectification(Base):

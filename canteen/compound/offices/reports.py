@@ -5,9 +5,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from canteen.compound.common import area, local_today, text
-from canteen.compound.offices.models import RECTIFICATION_KINDS, TIERS, OfficeProject, OfficeRectification
+from canteen.compound.offices.models import (
+    RECTIFICATION_KINDS,
+    TIER_NAMES,
+    TIERS,
+    OfficeProject,
+    OfficeRectification,
+)
 from canteen.compound.offices.services import add_room, building_named, occupy
-from canteen.compound.offices.standards import measure_rooms, standards
+from canteen.compound.offices.standards import measure_rooms, organ_level, standards
 from canteen.compound.sheets import Field, Sheet
 from canteen.reports.base import Column, Report
 
@@ -23,28 +29,31 @@ RETURN_COLUMNS = [
 def office_return(session: Session, on: date) -> Report:
     """Every room as the annual office-space return lists it, measured against the standard on a date."""
     rectifications = {}
-    for row in session.scalars(select(OfficeRectification).order_by(OfficeRectification.id)):
+    for row in session.scalars(select(OfficeRectification).where(OfficeRectification.started_on <= on)
+                               .order_by(OfficeRectification.id)):  # as known on the date
         rectifications[row.room_id] = row
     rows, over, area_total = [], 0, 0
     for m in measure_rooms(session, on):
         rect = rectifications.get(m.room.id)
         adjusted = rect is not None and rect.completed_on is not None and rect.completed_on <= on
         over += m.over_standard
-        area_total += m.room.usable_area_dm2
+        area_total += m.area_dm2
         rows.append({
             "building": m.room.building.name, "floor": m.room.floor, "room_no": m.room.room_no, "use": m.room.use,
-            "unit_name": m.room.unit_name, "area": area(m.room.usable_area_dm2), "allowed": area(m.allowed_dm2),
+            "unit_name": m.room.unit_name, "area": area(m.area_dm2), "allowed": area(m.allowed_dm2),
             "over": "是" if m.over_standard else "否", "adjusted": "是" if adjusted else "否",
             "occupants": "、".join(o.person_name for o in m.occupants),
             "posts": "、".join(o.post for o in m.occupants), "headcount": len(m.occupants),
-            "reason": (rect.note or "") if (m.over_standard and rect and not adjusted) else "",
-            "area_dm2": m.room.usable_area_dm2, "over_dm2": m.over_dm2,
+            "reason": ((rect.note or "") if (rect and not adjusted) else
+                       "；".join(o.over_reason for o in m.occupants if o.over_reason)) if m.over_standard else "",
+            "area_dm2": m.area_dm2, "over_dm2": m.over_dm2,
         })
     level = standards(session)[0].level if rows else ""
     return Report(key="office_return", title=f"办公用房统计（{on}）", columns=RETURN_COLUMNS, rows=rows,
                   totals={"rooms": len(rows), "area": area(area_total), "over": over},
                   notes=[f"标准：党政机关办公用房建设标准（发改投资〔2014〕2674号），机关级别 {level}；"
-                         "合用办公室按各使用人标准之和计。"])
+                         "合用办公室按各使用人标准之和计。面积、使用人和职级均为该日当天的记录（之后的改造、调换、"
+                         "职级变动不改写本表）。"])
 
 
 def office_summary(session: Session, year: int) -> dict:
@@ -58,14 +67,20 @@ def office_summary(session: Session, year: int) -> dict:
     audited = list(session.scalars(select(OfficeProject).where(
         OfficeProject.audited_on >= date(year, 1, 1), OfficeProject.audited_on <= end).order_by(OfficeProject.id)))
     return {
-        "rooms": len(measured), "area_dm2": sum(m.room.usable_area_dm2 for m in measured),
+        "rooms": len(measured), "area_dm2": sum(m.area_dm2 for m in measured),
         "occupied": sum(1 for m in measured if m.occupants),
         "occupants": sum(len(m.occupants) for m in measured),
         "over_standard": sum(1 for m in measured if m.over_standard),
         "rectified": len(rect), **counts,
         "top_total": counts["top_engineering"] + counts["top_swap"],
         "projects_audited": len(audited), "project_names": [p.name for p in audited],
+        "middle_name": tier_names(session)["middle"],
     }
+
+
+def tier_names(session: Session) -> dict[str, str]:
+    """How the document names each tier at the organ's level (a county's middle tier is 科级, not 处级)."""
+    return TIER_NAMES.get(organ_level(session), TIERS)
 
 
 def _rows(session: Session) -> list[dict]:
@@ -88,7 +103,8 @@ def _add(session: Session, row: dict) -> None:
                     unit_name=row["unit_name"], usable_area_dm2=row["area"], capacity=row["capacity"])
     if row["person"]:
         occupy(session, room=room, person_name=row["person"], post=text(row["post"], "职务"),
-               rank_code=text(row["rank"], "职级"), start_on=row["since"] or local_today())
+               rank_code=text(row["rank"], "职级"), start_on=row["since"] or local_today(),
+               over_reason="登记现状（导入）")
 
 
 ROOM_SHEET = Sheet("office_rooms", "办公用房", [

@@ -2,10 +2,10 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from canteen.compound.offices.models import LEVELS, OfficeAreaStandard, OfficeOccupancy, OfficeRoom
+from canteen.compound.offices.models import LEVELS, OfficeAreaStandard, OfficeOccupancy, OfficeRoom, OfficeRoomArea
 from canteen.compound.settings import get_setting
 from canteen.errors import DomainError
 
@@ -83,13 +83,15 @@ class Measure:
     allowed_dm2: int | None
     #: The highest tier among its occupants.
     tier: str | None
+    #: The room's measured usable area on the date measured (dm²): the dated area, not today's.
+    area_dm2: int = 0
 
     @property
     def over_dm2(self) -> int:
         """How far above the standard the room is (0 if within it or not measured)."""
         if self.allowed_dm2 is None:
             return 0
-        return max(0, self.room.usable_area_dm2 - self.allowed_dm2)
+        return max(0, self.area_dm2 - self.allowed_dm2)
 
     @property
     def over_standard(self) -> bool:
@@ -108,23 +110,47 @@ def current_occupants(session: Session, on: date) -> dict[int, list[OfficeOccupa
     return found
 
 
+def areas_on(session: Session, on: date) -> dict[int, int]:
+    """Room id -> its measured usable area (dm²) on a date, from the dated areas (latest row on or before it)."""
+    latest = (select(OfficeRoomArea.room_id, func.max(OfficeRoomArea.valid_from).label("since"))
+              .where(OfficeRoomArea.valid_from <= on).group_by(OfficeRoomArea.room_id).subquery())
+    return dict(session.execute(select(OfficeRoomArea.room_id, OfficeRoomArea.area_dm2).join(
+        latest, (latest.c.room_id == OfficeRoomArea.room_id) & (latest.c.since == OfficeRoomArea.valid_from))).all())
+
+
+def area_on(session: Session, room: OfficeRoom, on: date) -> int:
+    """One room's measured usable area on a date (its registered area when it has no dated row yet)."""
+    found = session.scalar(select(OfficeRoomArea.area_dm2).where(
+        OfficeRoomArea.room_id == room.id, OfficeRoomArea.valid_from <= on)
+        .order_by(OfficeRoomArea.valid_from.desc()).limit(1))
+    return found if found is not None else room.usable_area_dm2
+
+
+def allowed_for(session: Session, rank_codes: list[str]) -> int:
+    """The area the standard allows people of these ranks together in one office (dm²)."""
+    return sum(standard_for(session, code).limit_dm2 for code in rank_codes)
+
+
 def measure_rooms(session: Session, on: date) -> list[Measure]:
-    """Every room with its occupants on a date and the area they are allowed (shared offices: the sum)."""
+    """Every room with its occupants, ranks and measured area as they were on a date, and the area the
+    standard allows them (shared offices: the sum). Later alterations, moves and promotions do not change it."""
     by_rank = {row.rank_code: row for row in standards(session)}
     order = {"top": 0, "middle": 1, "staff": 2}
     occupants = current_occupants(session, on)
+    areas = areas_on(session, on)
     rooms = session.scalars(select(OfficeRoom).order_by(OfficeRoom.building_id, OfficeRoom.floor,
                                                         OfficeRoom.room_no))
     result = []
     for room in rooms:
         people = occupants.get(room.id, [])
+        area = areas.get(room.id, room.usable_area_dm2)
         if not people or room.use != "办公室":
-            result.append(Measure(room, people, None, None))
+            result.append(Measure(room, people, None, None, area))
             continue
         missing = [p.person_name for p in people if p.rank_code not in by_rank]
         if missing:
             raise DomainError("invalid_input", f"{'、'.join(missing)} 的职级不在当前机关级别的标准中")
         ranks = [by_rank[p.rank_code] for p in people]
         tier = min((r.tier for r in ranks), key=order.__getitem__)
-        result.append(Measure(room, people, sum(r.limit_dm2 for r in ranks), tier))
+        result.append(Measure(room, people, sum(r.limit_dm2 for r in ranks), tier, area))
     return result

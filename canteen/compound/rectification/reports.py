@@ -29,7 +29,9 @@ def rectification_figures(session: Session, round_: RectRound, on: date | None =
         if ids else 0
     done = [p for p in problems if p.state == "done" and (on is None or p.done_on <= on)]
     return {"aspects": len({f.aspect for f in findings}), "categories": len({(f.aspect, f.category) for f in findings}),
-            "suggestions": suggestions, "problems": len(problems), "measures": len(measures),
+            # 整改措施 leaves the rules out: the text counts them once, as 完善了x项工作制度.
+            "suggestions": suggestions, "problems": len(problems),
+            "measures": sum(1 for m in measures if not m.is_rule),
             "rules": sum(1 for m in measures if m.is_rule), "done": len(done), "undone": len(problems) - len(done),
             "claims": dict(Counter(p.leader for p in problems))}
 
@@ -40,7 +42,8 @@ def problem_ledger(session: Session, round_: RectRound) -> Report:
     for problem, finding in session.execute(
             select(RectProblem, RectFinding).join(RectFinding, RectFinding.id == RectProblem.finding_id)
             .where(RectFinding.round_id == round_.id).order_by(RectFinding.id, RectProblem.id)).all():
-        measures = session.scalars(select(RectMeasure.text).where(RectMeasure.problem_id == problem.id)
+        measures = session.scalars(select(RectMeasure.text).where(RectMeasure.problem_id == problem.id,
+                                                                  RectMeasure.is_rule.is_(False))
                                    .order_by(RectMeasure.id)).all()
         rows.append({"aspect": finding.aspect, "category": finding.category, "problem": problem.text,
                      "leader": problem.leader, "deadline": problem.deadline, "measures": "；".join(measures),
@@ -52,7 +55,8 @@ def problem_ledger(session: Session, round_: RectRound) -> Report:
         Column("deadline", "整改时限", "date"), Column("measures", "整改措施"), Column("state", "状态"),
         Column("done_on", "完成日期", "date")], rows=rows, totals=figures,
         notes=[f"指出{figures['aspects']}方面{figures['categories']}类问题，提出整改建议{figures['suggestions']}条；"
-               f"细化分解具体问题{figures['problems']}个，制定整改措施{figures['measures']}条；"
+               f"细化分解具体问题{figures['problems']}个，制定整改措施{figures['measures']}条"
+               f"（不含制定修订的工作制度{figures['rules']}项）；"
                f"已完成整改问题{figures['done']}个，未完成{figures['undone']}个。"])
 
 

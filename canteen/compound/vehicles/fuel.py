@@ -11,11 +11,11 @@ CHECK constraint on the account table refuses it too.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from canteen.compound.common import quantity, text
-from canteen.compound.vehicles.fuel_models import FuelCard, FuelStation
+from canteen.compound.vehicles.fuel_models import FuelCard, FuelStation, FuelVolume
 from canteen.compound.vehicles.models import Vehicle
 from canteen.errors import DomainError
 from canteen.ledger.accounts import system_account
@@ -102,10 +102,20 @@ def top_up_card(session: Session, *, card: FuelCard, amount_fen: int, on: date, 
     return FuelBooking(booked.entry, False)
 
 
+#: The vehicle's energy -> the fuel a spend buys (综合能耗 counts its litres); others buy no litres.
+FUELS = {"gasoline": "petrol", "hybrid": "petrol", "diesel": "diesel"}
+
+
 def spend_card(session: Session, *, card: FuelCard, station: FuelStation, amount_fen: int, on: date, key: str,
-               operator_id: int | None = None) -> FuelBooking:
-    """Pay for fuel with the card at a designated station (定点加油); never below the card's balance."""
+               operator_id: int | None = None, volume_ml: int | None = None) -> FuelBooking:
+    """Pay for fuel with the card at a designated station (定点加油); never below the card's balance.
+
+    A petrol or diesel car's spend records the litres bought (`volume_ml`, required): 综合能耗 counts them.
+    """
     quantity(amount_fen, "加油金额", positive=True)
+    fuel = FUELS.get(card.vehicle.energy)
+    if volume_ml is not None:
+        quantity(volume_ml, "加油量", positive=True)
     key = _key(key)
     found = _replay(session, key, "fuel_spend", amount_fen,
                     {card.account_id: -amount_fen, station.account_id: amount_fen})
@@ -113,6 +123,8 @@ def spend_card(session: Session, *, card: FuelCard, station: FuelStation, amount
         return found
     if not station.designated:
         raise DomainError("invalid_transition", f"{station.name} 不是定点加油站")
+    if fuel is not None and volume_ml is None:
+        raise DomainError("invalid_input", "请填写加油量（升）：综合能耗按升数折算")
     # The card's row lock orders concurrent spends of one card; the balance is read under it.
     account = session.scalars(select(Account).where(Account.id == card.account_id).with_for_update()
                               .execution_options(populate_existing=True)).one()
@@ -123,7 +135,20 @@ def spend_card(session: Session, *, card: FuelCard, station: FuelStation, amount
                         postings=[(account, -amount_fen), (station_account, amount_fen)], created_dt=utcnow(),
                         business_date=on, idempotency_key=key, method="wallet", operator_id=operator_id,
                         memo=f"加油 {card.vehicle.plate} {station.name}"[:200])
+    if fuel is not None:
+        session.add(FuelVolume(entry_id=booked.entry.id, fuel=fuel, volume_ml=volume_ml))
+        session.flush()
     return FuelBooking(booked.entry, False)
+
+
+def fuel_volumes(session: Session, start: date, end: date) -> dict[str, int]:
+    """Millilitres of petrol and diesel bought with fuel cards in business dates `start`..`end`."""
+    rows = session.execute(select(FuelVolume.fuel, func.coalesce(func.sum(FuelVolume.volume_ml), 0))
+                           .join(JournalEntry, JournalEntry.id == FuelVolume.entry_id)
+                           .where(JournalEntry.business_date >= start, JournalEntry.business_date <= end)
+                           .group_by(FuelVolume.fuel)).all()
+    found = {fuel: int(ml) for fuel, ml in rows}
+    return {"petrol": found.get("petrol", 0), "diesel": found.get("diesel", 0)}
 
 
 def card_balance(session: Session, card: FuelCard) -> int:

@@ -2,7 +2,7 @@
 :mod:`canteen.compound.vehicles.fuel`, through the ledger."""
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from canteen.compound.vehicles.models import Vehicle
@@ -36,3 +36,16 @@ class FuelCard(Base):
 
     vehicle: Mapped[Vehicle] = relationship(lazy="joined")
     account: Mapped[Account] = relationship(lazy="joined")
+
+
+class FuelVolume(Base):
+    """What a fuel-card spend bought (litres, in millilitres, and which fuel): 综合能耗 counts it."""
+
+    __tablename__ = "fuel_volume"
+    __table_args__ = (CheckConstraint("fuel IN ('petrol', 'diesel')", name="fuel"),
+                      CheckConstraint("volume_ml > 0", name="volume_ml"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), unique=True)
+    fuel: Mapped[str] = mapped_column(String(8))
+    volume_ml: Mapped[int]

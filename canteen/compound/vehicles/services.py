@@ -134,8 +134,13 @@ def add_cost(session: Session, *, vehicle: Vehicle, month: date, item: str, amou
 
 
 def request_purchase(session: Session, *, vehicle_type: str, energy: str, price_fen: int,
-                     displacement_ml: int | None, reason: str, on: date) -> VehicleApproval:
-    """A purchase request, refused above the cap for its type (price, displacement; new-energy sedans)."""
+                     displacement_ml: int | None, reason: str, on: date,
+                     special_need: str | None = None) -> VehicleApproval:
+    """A purchase request, refused above the cap for its type (price, displacement; new-energy sedans).
+
+    A 执法执勤 car above 120,000 yuan or 1.6 L (up to 180,000 / 1.8 L) needs the special need written down
+    (`special_need`), kept with the reason.
+    """
     vehicle_type, energy = choice(vehicle_type, TYPES, "车辆类型"), choice(energy, ENERGY, "能源类型")
     quantity(price_fen, "购置价格", positive=True)
     cap = get_int(session, f"vehicle.cap.{vehicle_type}")
@@ -147,8 +152,16 @@ def request_purchase(session: Session, *, vehicle_type: str, energy: str, price_
         quantity(displacement_ml, "排量")
         if displacement_ml > get_int(session, f"vehicle.displacement.{vehicle_type}"):
             raise DomainError("over_purchase_cap", f"排量 {displacement_ml} 毫升")
+    reason = text(reason, "理由", limit=1000)
+    special_need = text(special_need, "特殊需要的说明", limit=900, required=False)
+    if vehicle_type == "law_enforcement" and (
+            price_fen > get_int(session, "vehicle.cap.law_enforcement_base")
+            or (displacement_ml or 0) > get_int(session, "vehicle.displacement.law_enforcement_base")):
+        if not special_need:
+            raise DomainError("over_purchase_cap", "执法执勤用车超过12万元或1.6升，须说明特殊需要")
+        reason = f"{reason}；特殊需要：{special_need}"
     row = VehicleApproval(kind="purchase", type=vehicle_type, energy=energy, price_fen=price_fen,
-                          displacement_ml=displacement_ml, reason=text(reason, "理由", limit=2000), requested_on=on)
+                          displacement_ml=displacement_ml, reason=reason, requested_on=on)
     session.add(row)
     session.flush()
     return row

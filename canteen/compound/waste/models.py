@@ -1,7 +1,7 @@
 """Waste sorting (垃圾分类): units in scope, collection points, inspections, demonstration units, removals."""
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from canteen.models.base import Base, Id
@@ -27,6 +27,22 @@ class WasteUnit(Base):
     #: Designated a demonstration unit (示范单位) by the higher authority on this date.
     demo_on: Mapped[date | None] = mapped_column(Date)
     demo_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class WasteUnitStatus(Base):
+    """A unit's sorting status from a date on (dated: a change adds a row, never overwrites one).
+
+    Coverage on a date reads each unit's latest row on or before it; a unit with no row yet is not counted.
+    """
+
+    __tablename__ = "waste_unit_status"
+    __table_args__ = (UniqueConstraint("unit_id", "valid_from", name="uq_waste_unit_status_unit_from"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("waste_unit.id"), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    in_scope: Mapped[bool] = mapped_column(Boolean)
+    sorting: Mapped[bool] = mapped_column(Boolean)
 
 
 class CollectionPoint(Base):

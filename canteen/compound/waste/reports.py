@@ -4,20 +4,38 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from canteen.compound.common import area, percent, ratio
+from canteen.compound.common import area, local_today, percent, ratio
 from canteen.compound.sheets import Field, Sheet
-from canteen.compound.waste.models import CATEGORIES, CollectionPoint, WasteInspection, WasteRemoval, WasteUnit
+from canteen.compound.waste.models import (
+    CATEGORIES,
+    CollectionPoint,
+    WasteInspection,
+    WasteRemoval,
+    WasteUnit,
+    WasteUnitStatus,
+)
 from canteen.compound.waste.services import add_unit, designate_demo
 from canteen.reports.base import Column, Report
 
 COVERAGE_NOTE = "覆盖率 = 已实施分类的单位数 ÷ 纳入范围的单位数（无官方公式，按此口径计算）。"
 
 
+def as_of(end: date, start: date | None = None) -> date:
+    """The date a period's coverage is measured at: its end, or today for a period still under way (never
+    before its start)."""
+    day = min(end, local_today())
+    return max(day, start) if start else day
+
+
 def coverage(session: Session, on: date) -> tuple[int, int]:
-    """(units sorting on the date, units in scope): the coverage fraction's parts."""
-    units = list(session.scalars(select(WasteUnit).where(WasteUnit.in_scope.is_(True))))
-    sorting = sum(1 for u in units if u.sorting and (u.sorting_since is None or u.sorting_since <= on))
-    return sorting, len(units)
+    """(units sorting on the date, units in scope on it): the coverage fraction's parts, from each unit's dated
+    status on the date (units counted only from a later date are left out)."""
+    latest = (select(WasteUnitStatus.unit_id, func.max(WasteUnitStatus.valid_from).label("since"))
+              .where(WasteUnitStatus.valid_from <= on).group_by(WasteUnitStatus.unit_id).subquery())
+    rows = session.execute(select(WasteUnitStatus.in_scope, WasteUnitStatus.sorting).join(
+        latest, (latest.c.unit_id == WasteUnitStatus.unit_id) & (latest.c.since == WasteUnitStatus.valid_from))).all()
+    scope = [sorting for in_scope, sorting in rows if in_scope]
+    return sum(1 for sorting in scope if sorting), len(scope)
 
 
 def compliance_report(session: Session, start: date, end: date) -> Report:
@@ -33,13 +51,13 @@ def compliance_report(session: Session, start: date, end: date) -> Report:
         rows.append({"unit": unit.name, "in_scope": "是" if unit.in_scope else "否",
                      "sorting": "是" if unit.sorting else "否", "inspections": n, "correct": ok,
                      "rate": percent(ratio(ok, n)) if n else "", "demo": str(unit.demo_on or "")})
-    sorting, scope = coverage(session, end)
+    sorting, scope = coverage(session, as_of(end, start))
     return Report(key="waste_compliance", title=f"垃圾分类检查情况（{start}至{end}）", columns=[
         Column("unit", "单位"), Column("in_scope", "纳入范围"), Column("sorting", "已实施分类"),
         Column("inspections", "检查次数", "int"), Column("correct", "正确投放次数", "int"),
         Column("rate", "合格率"), Column("demo", "示范单位认定日期")], rows=rows,
         totals={"sorting": sorting, "scope": scope, "coverage": percent(ratio(sorting, scope))},
-        notes=[COVERAGE_NOTE, f"覆盖率：{sorting} ÷ {scope} = {percent(ratio(sorting, scope))}"])
+        notes=[COVERAGE_NOTE, f"覆盖率（截至 {as_of(end, start)}）：{sorting} ÷ {scope} = {percent(ratio(sorting, scope))}"])
 
 
 def removal_report(session: Session, start: date, end: date) -> Report:
@@ -57,8 +75,9 @@ def removal_report(session: Session, start: date, end: date) -> Report:
 
 
 def waste_summary(session: Session, year: int) -> dict:
-    """The waste paragraph's figures: coverage at year end, demonstration units, collection points."""
-    end = date(year, 12, 31)
+    """The waste paragraph's figures: coverage at year end (today, for the year under way), demonstration
+    units, collection points."""
+    end = as_of(date(year, 12, 31), date(year, 1, 1))
     sorting, scope = coverage(session, end)
     demos = session.scalar(select(func.count()).select_from(WasteUnit).where(WasteUnit.demo_on <= end))
     points = session.scalar(select(func.count()).select_from(CollectionPoint).where(CollectionPoint.active.is_(True)))

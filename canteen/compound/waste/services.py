@@ -4,21 +4,60 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from canteen.compound.common import choice, quantity, text
-from canteen.compound.waste.models import CATEGORIES, CollectionPoint, WasteInspection, WasteRemoval, WasteUnit
+from canteen.compound.common import choice, local_today, quantity, text
+from canteen.compound.waste.models import (
+    CATEGORIES,
+    CollectionPoint,
+    WasteInspection,
+    WasteRemoval,
+    WasteUnit,
+    WasteUnitStatus,
+)
 from canteen.errors import DomainError
 
 
-def add_unit(session: Session, *, name: str, in_scope: bool = True, sorting_since: date | None = None) -> WasteUnit:
-    """A unit; it sorts from `sorting_since` when given."""
+def add_unit(session: Session, *, name: str, in_scope: bool = True, sorting_since: date | None = None,
+             since: date | None = None) -> WasteUnit:
+    """A unit, counted from `since` (default: when it starts sorting, else today); it sorts from `sorting_since`
+    when given. Its status is dated (:class:`WasteUnitStatus`), so coverage on an earlier date leaves it out."""
     name = text(name, "单位")
     if session.scalar(select(WasteUnit.id).where(WasteUnit.name == name)):
         raise DomainError("conflict", f"单位 {name} 已登记")
+    since = since or sorting_since or local_today()
+    if sorting_since is not None and sorting_since < since:
+        since = sorting_since
     unit = WasteUnit(name=name, in_scope=bool(in_scope), sorting=sorting_since is not None,
                      sorting_since=sorting_since)
     session.add(unit)
     session.flush()
+    session.add(WasteUnitStatus(unit_id=unit.id, valid_from=since, in_scope=bool(in_scope),
+                                sorting=sorting_since is not None and sorting_since <= since))
+    if sorting_since is not None and sorting_since > since:
+        session.add(WasteUnitStatus(unit_id=unit.id, valid_from=sorting_since, in_scope=bool(in_scope), sorting=True))
+    session.flush()
     return unit
+
+
+def change_status(session: Session, unit: WasteUnit, *, on: date, in_scope: bool | None = None,
+                  sorting: bool | None = None) -> WasteUnitStatus:
+    """A change of a unit's scope or sorting from a date: a new dated row (the earlier status is kept)."""
+    current = session.scalar(select(WasteUnitStatus).where(WasteUnitStatus.unit_id == unit.id,
+                                                           WasteUnitStatus.valid_from <= on)
+                             .order_by(WasteUnitStatus.valid_from.desc()).limit(1))
+    scope = current.in_scope if in_scope is None and current else bool(in_scope if in_scope is not None else True)
+    sorts = current.sorting if sorting is None and current else bool(sorting)
+    row = session.scalar(select(WasteUnitStatus).where(WasteUnitStatus.unit_id == unit.id,
+                                                       WasteUnitStatus.valid_from == on))
+    if row is None:
+        row = WasteUnitStatus(unit_id=unit.id, valid_from=on, in_scope=scope, sorting=sorts)
+        session.add(row)
+    else:
+        row.in_scope, row.sorting = scope, sorts
+    unit.in_scope, unit.sorting = scope, sorts
+    if sorts and (unit.sorting_since is None or on < unit.sorting_since):
+        unit.sorting_since = on
+    session.flush()
+    return row
 
 
 def unit_named(session: Session, name: str) -> WasteUnit:
@@ -30,8 +69,9 @@ def unit_named(session: Session, name: str) -> WasteUnit:
 
 
 def start_sorting(session: Session, unit: WasteUnit, since: date) -> None:
-    """Record that a unit has put sorting in place."""
-    unit.sorting, unit.sorting_since = True, since
+    """Record that a unit has put sorting in place (from `since`, dated)."""
+    change_status(session, unit, on=since, sorting=True)
+    unit.sorting_since = since
     session.flush()
 
 
