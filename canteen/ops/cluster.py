@@ -96,17 +96,15 @@ class Cluster:
             return cursor.fetchall() if cursor.description else None
 
 
-def init_primary(folder: Path, port: int, *, synchronous: bool = True) -> Cluster:
-    """A new primary in ``folder/primary``, set up for streaming replication; with `synchronous` every commit
-    waits until the standby named :data:`STANDBY_NAME` has flushed it (``synchronous_commit = on``)."""
+def init_primary(folder: Path, port: int) -> Cluster:
+    """A new primary in ``folder/primary``, set up for streaming replication. Commits wait for a synchronous
+    standby only once :func:`init_standby` has one streaming (before that, they would wait forever)."""
     folder.mkdir(parents=True, exist_ok=True)
     _give_to_owner(folder)
     data = folder / "primary"
     _run([pg_tool("initdb"), "-D", str(data), "-U", "root", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
     settings = ["wal_level = replica", "max_wal_senders = 10", "wal_keep_size = '256MB'",
                 "synchronous_commit = on", "fsync = on", "max_connections = 100"]
-    if synchronous:
-        settings.append(f"synchronous_standby_names = '{STANDBY_NAME}'")
     with open(data / "postgresql.conf", "a") as conf:
         conf.write("\n# canteen standby drill\n" + "\n".join(settings) + "\n")
     cluster = Cluster(data, port)
@@ -114,8 +112,10 @@ def init_primary(folder: Path, port: int, *, synchronous: bool = True) -> Cluste
     return cluster
 
 
-def init_standby(primary: Cluster, folder: Path, port: int) -> Cluster:
-    """A streaming standby of `primary` in ``folder/standby`` (``pg_basebackup -R``), started on `port`."""
+def init_standby(primary: Cluster, folder: Path, port: int, *, synchronous: bool = True) -> Cluster:
+    """A streaming standby of `primary` in ``folder/standby`` (``pg_basebackup -R``), started on `port`. With
+    `synchronous` the primary then acknowledges a commit only once this standby has flushed it to disk
+    (``synchronous_standby_names`` naming it, ``synchronous_commit = on``)."""
     data = folder / "standby"
     source = (f"host=127.0.0.1 port={primary.port} user=root application_name={STANDBY_NAME}")
     _run([pg_tool("pg_basebackup"), "-d", source, "-D", str(data), "-R", "-X", "stream", "-c", "fast"], timeout=300)
@@ -124,10 +124,14 @@ def init_standby(primary: Cluster, folder: Path, port: int) -> Cluster:
         conf.write(f"primary_conninfo = '{source}'\n")
     cluster = Cluster(data, port)
     cluster.start()
+    if synchronous:
+        primary.sql(f"ALTER SYSTEM SET synchronous_standby_names = '{STANDBY_NAME}'")
+        primary.sql("SELECT pg_reload_conf()")
+    wanted = "sync" if synchronous else "async"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         rows = primary.sql(f"SELECT sync_state FROM pg_stat_replication WHERE application_name = '{STANDBY_NAME}'")
-        if rows and rows[0][0] == "sync":
+        if rows and rows[0][0] == wanted:
             return cluster
         time.sleep(0.2)
     raise ClusterError("the standby did not start streaming from the primary within 60 s")
