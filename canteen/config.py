@@ -4,13 +4,19 @@ Every key here is documented in README.md. A key ``X`` is set from the environme
 ``CANTEEN_X``; values that parse as JSON (numbers, true/false) are taken as such.
 """
 import os
+import re
 import secrets
 import tomllib
 from pathlib import Path
 
 DEFAULTS = {
-    #: SQLAlchemy URL; empty means SQLite in the instance folder.
+    #: SQLAlchemy URL; empty means SQLite in the instance folder. With a standby, list every server in libpq's
+    #: multi-host form, ``postgresql://user@host1:5432,host2:5432/canteen?target_session_attrs=read-write``:
+    #: each new connection goes to whichever server accepts writes (README "Backups, restore and standby").
     "DATABASE_URL": "",
+    #: Where ``canteen backup`` puts backups and ``canteen restore-drill`` finds them; empty means
+    #: ``<instance>/backups``.
+    "BACKUP_DIR": "",
     #: Redis URL; empty means in-process substitutes (one process only).
     "REDIS_URL": "",
     #: Signs sessions and operator tokens; empty means a random key kept in the instance folder.
@@ -77,11 +83,24 @@ def _load_file(app, path: Path) -> None:
         app.config.from_pyfile(str(path.resolve()))
 
 
+#: libpq's multi-host URL: ``scheme://[user[:password]@]host1[:port1],host2[:port2]/database[?query]``.
+_MULTI_HOST = re.compile(r"^(?P<scheme>[a-z0-9+]+)://(?:(?P<auth>[^@/]*)@)?(?P<hosts>[^/?@]*,[^/?@]*)"
+                         r"(?:/(?P<db>[^?]*))?(?:\?(?P<query>.*))?$")
+
+
 def normalise_database_url(url: str) -> str:
-    """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs, and write libpq's multi-host form
+    (``host1:5432,host2:5432``) as SQLAlchemy's (``?host=host1:5432&host=host2:5432``), which psycopg receives
+    as libpq's host and port lists: with ``target_session_attrs=read-write`` each connection finds the primary."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            url = "postgresql+psycopg://" + url[len(prefix):]
+    multi = _MULTI_HOST.match(url)
+    if multi and multi["scheme"] == "postgresql+psycopg":
+        hosts = "&".join(f"host={host.strip()}" for host in multi["hosts"].split(",") if host.strip())
+        auth = f"{multi['auth']}@" if multi["auth"] else ""
+        query = f"{hosts}&{multi['query']}" if multi["query"] else hosts
+        url = f"postgresql+psycopg://{auth}/{multi['db'] or ''}?{query}"
     return url
 
 
