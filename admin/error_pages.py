@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from canteen.api.errors import http_error_response
@@ -39,8 +40,8 @@ def error_page(status: int, kind: str | None = None, detail: str | None = None):
 
 
 def blueprint_page(error: HTTPException):
-    """The page for an HTTP error raised in one of the back office's views."""
-    return error_page(error.code or 500)
+    """The page for an HTTP error raised in one of the back office's views (a refused form token: expired)."""
+    return error_page(error.code or 500, "csrf" if isinstance(error, CSRFError) else None)
 
 
 def on_blueprint(blueprint) -> None:

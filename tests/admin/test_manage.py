@@ -137,7 +137,7 @@ def test_a_subsidy_is_previewed_then_issued_once(world, signed_in):
             "csrf_token": csrf_of(client, "/admin/subsidies")}
     preview = client.post("/admin/subsidies/preview", data=form)
     page = preview.get_data(as_text=True)
-    assert preview.status_code == 200 and "3 人 × 12.50 元 = <b>37.50</b>" in page
+    assert preview.status_code == 200 and "3 人 × ￥12.50 = <b>￥37.50</b>" in page
     assert all(p.staff_no in page for p in people) and _count(JournalEntry) == 0
     key = page.split('name="request_key" value="')[1][:32]
     assert client.post("/admin/subsidies/issue", data={**form, "request_key": key}).status_code == 302

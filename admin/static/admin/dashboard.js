@@ -17,7 +17,13 @@
     body.innerHTML = "";
     items.forEach(function (item) {
       var tr = document.createElement("tr");
-      keys.forEach(function (k) { var td = document.createElement("td"); td.textContent = item[k]; tr.appendChild(td); });
+      keys.forEach(function (k) {
+        var td = document.createElement("td"), value = item[k];
+        // counts as 1,234 like canteen.money.count; names as they are
+        if (typeof value === "number") { td.className = "int"; td.textContent = value.toLocaleString("en-US"); }
+        else { td.textContent = value; }
+        tr.appendChild(td);
+      });
       body.appendChild(tr);
     });
   }
