@@ -18,6 +18,7 @@ from canteen.api.auth import key_hash
 from canteen.clock import business_date
 from canteen.defaults import seed_defaults
 from canteen.demo.book import Booker, Cast
+from canteen.demo.compound import seed_compound
 from canteen.demo.names import DEPARTMENTS, roster
 from canteen.demo.plan import Calendar, Period, day_events, draw_specials, opening_day
 from canteen.models import (
@@ -85,6 +86,7 @@ def seed_demo(session: Session, people: int = 300, days: int = 30, *, seed: int 
     for n, day in enumerate(window):
         booker.run(day_events(cal, day, n == 0, diners, specials, periods, booker.balance, set(cast.prices)))
         session.commit()
+    seed_compound(session, today)  # the service modules' sample records (canteen/demo/compound.py)
     return _summary(session, booker, window, timer.perf_counter() - started)
 
 
