@@ -114,8 +114,8 @@ def _vehicles(session: Session, year: int, last: date) -> None:
         day = first
         month = 0
         while day <= last and month < 12:
-            fuel.spend_card(session, card=card, station=station, amount_fen=40_000, on=day, key=f"demo-fuel-{n}-{month}",
-                            volume_ml=None if car.energy == "electric" else 52_000)
+            fuel.spend_card(session, card=card, station=station, amount_fen=40_000, on=day,
+                            key=f"demo-fuel-{n}-{month}", volume_ml=None if car.energy == "electric" else 52_000)
             cars.add_cost(session, vehicle=car, month=day.replace(day=1), item="repair", amount_fen=35_000,
                           vendor="定点维修厂")
             month += 1
@@ -170,7 +170,8 @@ def _property(session: Session, year: int, last: date) -> None:
 def _rectification(session: Session, year: int, last: date) -> None:
     start = min(last, date(year, 3, 1))
     round_ = rect.add_round(session, title=f"{year}年区委巡察", inspector="区委第二巡察组", start_on=start,
-                            end_on=min(last, start + timedelta(days=31)), feedback_on=min(last, start + timedelta(days=61)))
+                            end_on=min(last, start + timedelta(days=31)),
+                            feedback_on=min(last, start + timedelta(days=61)))
     plan = [("党的领导", "学习贯彻不够深入"), ("党的领导", "主体责任落实不到位"), ("全面从严治党", "财务管理不规范"),
             ("全面从严治党", "公务用车管理不严")]
     for n, (aspect, category) in enumerate(plan):
