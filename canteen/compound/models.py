@@ -25,7 +25,8 @@ from canteen.compound.waste.models import CollectionPoint, WasteInspection, Wast
 
 __all__ = [
     "ChargingPile", "CollectionPoint", "CompoundSetting", "DispatchSlip", "EnergyBasis", "EnergyTarget",
-    "EntryRecord", "FuelCard", "FuelStation", "Meter", "MeterReading", "OfficeAreaStandard", "OfficeBuilding", "OfficeOccupancy",
+    "EntryRecord", "FuelCard", "FuelStation", "Meter", "MeterReading", "OfficeAreaStandard", "OfficeBuilding",
+    "OfficeOccupancy",
     "OfficeProject", "OfficeRectification", "OfficeRoom", "ParkingUse", "ParkingWindow", "Patrol", "RectFinding",
     "RectMeasure", "RectProblem", "RectRound", "RectSuggestion", "RepairOrder", "Vehicle", "VehicleApproval",
     "VehicleCost", "VehicleQuota", "WasteInspection", "WasteRemoval", "WasteUnit", "OfficeRoomArea", "FuelVolume",

@@ -19,6 +19,7 @@ from canteen.api.auth import key_hash
 from canteen.clock import business_date
 from canteen.defaults import seed_defaults
 from canteen.demo.book import Booker, Cast
+from canteen.demo.compound import seed_compound
 from canteen.demo.names import DEPARTMENTS, roster
 from canteen.demo.plan import Calendar, Period, day_events, draw_specials, opening_day
 from canteen.models import (
@@ -101,6 +102,7 @@ def seed_demo(session: Session, people: int = 300, days: int = 30, *, seed: int 
     for day in [window[0] - timedelta(days=1), *window]:
         make_forecasts(session, made_on=day)
     _diner_logins(session, now)
+    seed_compound(session, today)  # the service modules' sample records (canteen/demo/compound.py)
     session.commit()
     return _summary(session, booker, window, timer.perf_counter() - started)
 

@@ -163,7 +163,8 @@ def _new_receivable(session: Session, person_id: int) -> int:
 def _record(session: Session, terminal, run: list[Pending], now: datetime) -> None:
     """Insert the run's offline charge rows, and an exception for each one the server would have refused."""
     rows = [{"terminal_id": terminal.id, "seq": p.item["seq"], "uid": str(p.item["uid"])[:20], "amount": p.amount,
-             "tapped_dt": p.tapped or p.at, "received_dt": now, "mac": p.item["mac"], "online_key": p.item.get("online_key"),
+             "tapped_dt": p.tapped or p.at,
+             "received_dt": now, "mac": p.item["mac"], "online_key": p.item.get("online_key"),
              "outcome": p.status, "entry_id": p.entry_id, "person_id": p.person_id, "card_id": p.card_id}
             for p in run]
     flagged = [p for p in run if p.flags]

@@ -47,7 +47,8 @@ def test_a_leaver_still_holding_an_office_is_listed(app, world):
     gone.state = "cancelled"
     s.flush()
     for person, where in ((gone, room), (staying, other)):
-        occupy(s, room=where, person_name=person.name, post="科员", rank_code="科级以下", start_on=date(2026, 1, 1), over_reason="登记现状")
+        occupy(s, room=where, person_name=person.name, post="科员", rank_code="科级以下", start_on=date(2026, 1, 1),
+               over_reason="登记现状")
     report = leavers_report(s, date(2026, 6, 1))
     assert [(r["room_no"], r["person"]) for r in report.rows] == [("101", "离岗甲")]
 
@@ -76,7 +77,8 @@ def test_one_person_assigned_two_rooms_at_once_gets_exactly_one(app):
 
     def work(i):
         occupy(db.session, room=db.session.get(OfficeRoom, room_ids[i]), person_name="同一人", post="科员",
-               rank_code="科级以下", start_on=date(2026, 1, 1), over_reason="登记现状")
+               rank_code="科级以下", start_on=date(2026, 1, 1),
+               over_reason="登记现状")
 
     outcomes = _race(app, 4, work)
     assert sorted(outcomes) == ["ok"] + ["person_has_office"] * 3

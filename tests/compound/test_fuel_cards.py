@@ -31,7 +31,8 @@ def test_top_up_and_spend_are_balanced_entries_and_the_ledger_verifies(app):
     card = open_card(s, vehicle=_car(), card_no="9100001", opened_on=date(2026, 3, 1))
     station = add_station(s, name="中石化城东站")
     top = top_up_card(s, card=card, amount_fen=100_000, on=date(2026, 3, 1), key="topup-0001")
-    spent = spend_card(s, card=card, station=station, amount_fen=35_050, on=date(2026, 3, 9), volume_ml=10_000, key="spend-0001")
+    spent = spend_card(s, card=card, station=station, amount_fen=35_050, on=date(2026, 3, 9),
+                       volume_ml=10_000, key="spend-0001")
     s.commit()
     assert all(total == 0 for total in _entry_sums().values())
     assert {p.amount for p in top.entry.postings} == {100_000, -100_000}
@@ -53,7 +54,8 @@ def test_a_spend_above_the_balance_is_refused_and_nothing_is_booked(app):
     s.commit()
     entries = s.scalar(select(func.count()).select_from(JournalEntry))
     with pytest.raises(DomainError) as refused:
-        spend_card(s, card=card, station=station, amount_fen=10_001, on=date(2026, 3, 2), volume_ml=10_000, key="spend-0002")
+        spend_card(s, card=card, station=station, amount_fen=10_001, on=date(2026, 3, 2),
+                       volume_ml=10_000, key="spend-0002")
     assert refused.value.code == "insufficient_balance"
     s.rollback()
     assert s.scalar(select(func.count()).select_from(JournalEntry)) == entries
@@ -89,7 +91,8 @@ def test_one_card_per_vehicle_and_only_designated_stations(app):
     station.designated = False
     top_up_card(s, card=card, amount_fen=5_000, on=date(2026, 3, 1), key="topup-0004")
     with pytest.raises(DomainError) as refused:
-        spend_card(s, card=card, station=station, amount_fen=100, on=date(2026, 3, 1), volume_ml=10_000, key="spend-0004")
+        spend_card(s, card=card, station=station, amount_fen=100, on=date(2026, 3, 1),
+                       volume_ml=10_000, key="spend-0004")
     assert refused.value.code == "invalid_transition"
     assert s.scalar(select(func.count()).select_from(FuelCard)) == 1
 
@@ -140,7 +143,8 @@ def test_the_per_vehicle_accounting_counts_each_cards_spends_in_their_months(app
     spends = [(0, date(2026, 1, 31), 12_345), (0, date(2026, 2, 1), 20_000), (1, date(2026, 2, 15), 7_700),
               (1, date(2026, 3, 1), 9_900)]
     for n, (i, on, fen) in enumerate(spends):
-        spend_card(s, card=cards[i], station=station, amount_fen=fen, on=on, volume_ml=10_000, key=f"spend-acc-{n}")
+        spend_card(s, card=cards[i], station=station, amount_fen=fen, on=on,
+                       volume_ml=10_000, key=f"spend-acc-{n}")
     add_cost(s, vehicle=cars[0], month=date(2026, 2, 1), item="repair", amount_fen=50_000)
     report = vehicle_accounting(s, date(2026, 1, 1), date(2026, 2, 28))
     rows = {r["plate"]: r for r in report.rows}

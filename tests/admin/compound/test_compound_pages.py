@@ -64,7 +64,7 @@ def test_bad_input_is_refused_with_a_4xx_and_nothing_changes(signed_in):
     r = _post(client, f"{BASE}/offices/rooms/new", dict(room, area="-12"))
     assert r.status_code == 400 and "-12" in r.get_data(as_text=True)
     assert _count(OfficeRoom) == 0 and _last_audit().result == "failed"
-    assert _post(client, f"{BASE}/offices/rooms/new", dict(room, area="12")).status_code == 302
+    assert _post(client, f"{BASE}/offices/rooms/new", dict(room, area="9")).status_code == 302
     assert _post(client, f"{BASE}/offices/rooms/new", dict(room, area="14")).status_code == 409
     room_id = db.session.scalar(select(OfficeRoom.id))
     occupy = {"room": str(room_id), "post": "科员", "rank": "below_section", "start_on": "2026-01-01"}
@@ -165,7 +165,8 @@ def test_a_fuel_card_top_up_resubmitted_with_its_key_books_once_and_a_spend_cann
     assert _count(JournalEntry) == 1
 
     station_id = db.session.scalar(select(FuelStation.id))
-    spend = {"station": str(station_id), "amount": "900", "on": "2026-01-05", "request_key": "b" * 32}
+    spend = {"station": str(station_id), "amount": "900", "litres": "120.00", "on": "2026-01-05",
+             "request_key": "b" * 32}
     r = _post(client, f"{BASE}/vehicles/fuel_cards/{card.id}/spend", spend)
     assert r.status_code == 402 and _count(JournalEntry) == 1
     r = _post(client, f"{BASE}/vehicles/fuel_cards/{card.id}/spend", dict(spend, amount="300.50"))
