@@ -40,7 +40,10 @@
       text("message", T.paused_hint); show("message", true);
     } else {
       text("headline", T.tap_card);
-      if (state === "offline") { text("message", T.offline_hint); show("message", true); }
+      if (state === "offline") {  // charging offline from the snapshot, or not at all
+        text("message", POS.offline.enabled === false ? T.offline_off_hint : T.offline_hint);
+        show("message", true);
+      }
     }
   }
 
