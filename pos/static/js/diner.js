@@ -82,7 +82,7 @@
 
   async function meal() {
     const reply = await POS.get("/meal");
-    if (!reply.ok) return;
+    if (!reply.ok) { text("meal-name", ""); text("meal-price", ""); return; }  // no server: no stale "loading"
     text("meal-name", reply.body.name || T.no_meal);
     const prices = reply.body.labelled || [];
     text("meal-price", prices.map((p) => (p.label ? p.label + " " : "") + POS.fen(p.amount)).join(" · "));
