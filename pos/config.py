@@ -17,8 +17,8 @@ keys `printers.config`'s (``CANTEEN_PRINTER_URL`` ...), so one environment confi
 | `CANTEEN_TERMINAL_RETRIES`            | `2`                     | retries of a write after a timeout            |
 | `CANTEEN_TERMINAL_IDLE_SECONDS`       | `4`                     | the diner page returns to idle after this     |
 | `CANTEEN_TERMINAL_SECRET_KEY`         | (random per start)      | signs the cashier's session cookie            |
-| `CANTEEN_TERMINAL_CASHIER_IDLE_MINUTES` | `5`                   | a cashier signed in at the till is signed out after this long without using the page or tapping a card (taps charge meals again) |
-| `CANTEEN_TERMINAL_VOICE_AMOUNTS`      | `0`                     | the charged prompt also speaks the amount and the balance left (the browser's speech voice) |
+| `CANTEEN_TERMINAL_CASHIER_IDLE_MINUTES` | `5`                   | cashier at the till signed out when inactive |
+| `CANTEEN_TERMINAL_VOICE_AMOUNTS`      | `0`                     | the charged prompt says amount and balance    |
 
 Offline mode's keys (``CANTEEN_TERMINAL_OFFLINE_*``) are in :mod:`pos.offline.config`.
 """

@@ -80,11 +80,13 @@ class OfflineLink:
 
     # -- state ---------------------------------------------------------------------------------------------
     def state(self) -> dict:
-        """What the page shows: online or not, pending charges, blacklist version, snapshot time, last error."""
+        """What the page shows: online or not, whether it charges offline, pending charges, blacklist version,
+        snapshot time, last error."""
         stats = self.outbox.stats() if self.outbox else None
         body = self.snapshot.body or {}
-        return {"online": self.online, "pending": stats.pending if stats else None,
-                "last_seq": stats.last_seq if stats else None, "blacklist_version": self.snapshot.version,
+        return {"online": self.online, "enabled": self.settings.enabled,
+                "pending": stats.pending if stats else None, "last_seq": stats.last_seq if stats else None,
+                "blacklist_version": self.snapshot.version,
                 "snapshot_at": body.get("generated_at"), "error": self.last_error, "error_code": self.error_code}
 
     def _publish(self) -> None:

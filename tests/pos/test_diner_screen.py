@@ -180,3 +180,14 @@ def test_voice_prompts_never_overlap_the_newest_wins(page, canteen, start_termin
     expect(page.locator("body")).to_have_attribute("data-voice", "beep_error lost")
     playing = page.evaluate("() => window.__audio.filter(a => !a.paused && !a.ended).map(a => a.src)")
     assert len(playing) <= 1 and all("beep_error" in src or "lost" in src for src in playing), playing
+
+
+def test_a_till_without_its_server_shows_the_offline_state_without_figures(page, canteen, start_terminal):
+    canteen[0].session.commit()
+    terminal = start_terminal("http://127.0.0.1:9")  # nothing listens there
+    open_diner(page, terminal)
+    expect(page.locator("#result[data-state='offline']")).to_be_visible(timeout=15000)
+    expect(page.locator("#headline")).to_have_text("请刷卡")
+    expect(page.locator("#message")).to_have_text("网络中断，脱机扣款：网络恢复后自动上传")
+    figures_hidden(page)
+    screenshot(page, "diner-offline")

@@ -240,13 +240,18 @@
     state.amountInput = $("refund-amount");
     $("numpad").hidden = false;
   }
-  $("refund-abort").addEventListener("click", () => { $("refund-form").hidden = true; state.refundEntry = null; });
+  function closeRefund() {
+    $("refund-form").hidden = true;
+    state.refundEntry = null;
+    $("numpad").hidden = true;  // nothing to key until the next meal is chosen
+  }
+  $("refund-abort").addEventListener("click", closeRefund);
   $("refund-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const entry = state.refundEntry;
     if (!entry) return;
     act("/cashier/api/refund", {entry_id: entry.id, amount: $("refund-amount").value, reason: $("refund-reason").value},
-      () => { $("refund-form").hidden = true; $("refund-reason").value = ""; refreshTarget(); })
+      () => { closeRefund(); $("refund-reason").value = ""; refreshTarget(); })
       .then(() => { loadCharges(); loadRequests(); });
   });
   $("load-charges").addEventListener("click", loadCharges);

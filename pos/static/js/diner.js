@@ -40,7 +40,10 @@
       text("message", T.paused_hint); show("message", true);
     } else {
       text("headline", T.tap_card);
-      if (state === "offline") { text("message", T.offline_hint); show("message", true); }
+      if (state === "offline") {  // charging offline from the snapshot, or not at all
+        text("message", POS.offline.enabled === false ? T.offline_off_hint : T.offline_hint);
+        show("message", true);
+      }
     }
   }
 
@@ -79,7 +82,7 @@
 
   async function meal() {
     const reply = await POS.get("/meal");
-    if (!reply.ok) return;
+    if (!reply.ok) { text("meal-name", ""); text("meal-price", ""); return; }  // no server: no stale "loading"
     text("meal-name", reply.body.name || T.no_meal);
     const prices = reply.body.labelled || [];
     text("meal-price", prices.map((p) => (p.label ? p.label + " " : "") + POS.fen(p.amount)).join(" · "));
