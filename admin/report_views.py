@@ -10,6 +10,7 @@ from admin.formatting import error_text
 from admin.security import READERS, requires
 from admin.xlsx import MIME, report_workbook
 from canteen import reports
+from canteen.db_setup import reports_session
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import Department, DinerCategory, MealPeriod, Terminal
@@ -63,7 +64,7 @@ def run_report(key: str, args, limit: int | None):
         kwargs["by"] = by
     if spec.detail:
         kwargs["limit"] = limit
-    return filters, spec.run(db.session, filters, **kwargs)
+    return filters, spec.run(reports_session(), filters, **kwargs)
 
 
 def caption(filters) -> str:
