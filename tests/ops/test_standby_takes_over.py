@@ -75,6 +75,7 @@ def reports_read_the_standby(url: str, standby) -> None:
         # Synchronous commit waits for the standby's flush; its replay follows a moment later.
         wait_for(lambda: reports_session().scalar(select(func.count()).select_from(JournalEntry)) == entries, 30)
         db.session.remove()
+    with app.app_context():  # after the request's teardown has closed the reports' session
         for engine in db.engines.values():
             engine.dispose()
 
