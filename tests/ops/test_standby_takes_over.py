@@ -10,7 +10,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import pytest
 import requests
 from sqlalchemy import func, select, text
 
