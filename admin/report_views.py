@@ -14,6 +14,7 @@ from admin.formatting import error_text
 from admin.security import READERS, requires
 from admin.xlsx import MIME, export_name, report_workbook
 from canteen import reports
+from canteen.db_setup import reports_session
 from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import Department, DinerCategory, MealPeriod, Terminal
@@ -90,7 +91,7 @@ def run_report(key: str, args, *, page: Paging | None = None):
     if spec.needs_person and filters.person_id is None:
         raise DomainError("invalid_input", "请填写工号")
     if spec.detail:
-        listing = LISTINGS[key](db.session, filters, page or Paging(number=1, size=EXPORT_ROWS + 1))
+        listing = LISTINGS[key](reports_session(), filters, page or Paging(number=1, size=EXPORT_ROWS + 1))
         return filters, listing.report, listing
     kwargs = {}
     if spec.groups:
@@ -98,7 +99,7 @@ def run_report(key: str, args, *, page: Paging | None = None):
         if by not in spec.groups:
             raise DomainError("invalid_input", f"分组方式无效：{by[:20]}")
         kwargs["by"] = by
-    return filters, spec.run(db.session, filters, **kwargs), None
+    return filters, spec.run(reports_session(), filters, **kwargs), None
 
 
 def caption(spec: Spec, filters) -> str:

@@ -14,6 +14,10 @@ DEFAULTS = {
     #: multi-host form, ``postgresql://user@host1:5432,host2:5432/canteen?target_session_attrs=read-write``:
     #: each new connection goes to whichever server accepts writes (README "Backups, restore and standby").
     "DATABASE_URL": "",
+    #: Optional database the back office's reports read from, e.g. the standby's single-host URL; empty means
+    #: ``DATABASE_URL``. Only report queries use it (:func:`canteen.db_setup.reports_session`), never a path
+    #: that moves money: a standby lags its primary by a moment and refuses writes.
+    "REPORTS_DATABASE_URL": "",
     #: Where ``canteen backup`` puts backups and ``canteen restore-drill`` finds them; empty means
     #: ``<instance>/backups``.
     "BACKUP_DIR": "",
@@ -73,6 +77,11 @@ def load_config(app, test_config: dict | None = None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
+    if app.config["REPORTS_DATABASE_URL"]:
+        reports_url = normalise_database_url(app.config["REPORTS_DATABASE_URL"])
+        app.config["REPORTS_DATABASE_URL"] = reports_url
+        app.config["SQLALCHEMY_BINDS"] = {"reports": {"url": reports_url,
+                                                      **engine_options({**app.config, "DATABASE_URL": reports_url})}}
 
 
 def _load_file(app, path: Path) -> None:

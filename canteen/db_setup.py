@@ -1,4 +1,5 @@
-"""Per-database connection setup: SQLite pragmas and immediate write transactions; pinging idle connections."""
+"""Per-database connection setup: SQLite pragmas and immediate write transactions; pinging idle connections;
+the session reports read with (a standby's, when ``REPORTS_DATABASE_URL`` is set)."""
 import sqlite3
 import time
 from contextvars import ContextVar
@@ -6,7 +7,10 @@ from contextvars import ContextVar
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
+
+from canteen.extensions import db
 
 
 @event.listens_for(Engine, "connect")
@@ -72,9 +76,32 @@ def _sqlite_on_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN" if read_only.get() else "BEGIN IMMEDIATE")
 
 
+#: Bind key of the reports' database in ``SQLALCHEMY_BINDS`` (set from ``REPORTS_DATABASE_URL``).
+REPORTS_BIND = "reports"
+
+
+def reports_session() -> Session:
+    """The session report queries read with: on the database ``REPORTS_DATABASE_URL`` names (a standby) when
+    set, else the app's own ``db.session``. One per request, closed at its end. Never for writes or for any
+    figure a payment decides on: a standby is read-only and a moment behind."""
+    from flask import current_app, g
+
+    if not current_app.config.get("REPORTS_DATABASE_URL"):
+        return db.session
+    if "reports_session" not in g:
+        g.reports_session = Session(db.engines[REPORTS_BIND])
+    return g.reports_session
+
+
 def init_app(app) -> None:
-    """GET and HEAD requests only read: let them begin deferred on SQLite."""
+    """GET and HEAD requests only read: let them begin deferred on SQLite. Close the reports' session."""
     from flask import g, request
+
+    @app.teardown_appcontext
+    def _close_reports_session(_exc=None):
+        session = g.pop("reports_session", None)
+        if session is not None:
+            session.close()
 
     @app.before_request
     def _mark_read_only():

@@ -10,11 +10,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bench.canteen_server import make_app, seed
+from canteen import create_app
+from canteen.db_setup import reports_session
 from canteen.extensions import db
 from canteen.models import JournalEntry
 from canteen.ops import cluster
@@ -63,12 +64,28 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
+def reports_read_the_standby(url: str, standby) -> None:
+    """With REPORTS_DATABASE_URL naming the standby, report queries read there and money paths do not."""
+    app = create_app({"DATABASE_URL": url, "REPORTS_DATABASE_URL": standby.url("canteen"), "REDIS_URL": ""})
+    with app.test_request_context():
+        assert reports_session().scalar(text("SELECT pg_is_in_recovery()")) is True
+        assert db.session.scalar(text("SELECT pg_is_in_recovery()")) is False
+        entries = db.session.scalar(select(func.count()).select_from(JournalEntry))
+        # Synchronous commit waits for the standby's flush; its replay follows a moment later.
+        wait_for(lambda: reports_session().scalar(select(func.count()).select_from(JournalEntry)) == entries, 30)
+        db.session.remove()
+    with app.app_context():  # after the request's teardown has closed the reports' session
+        for engine in db.engines.values():
+            engine.dispose()
+
+
 def test_the_standby_takes_over_with_no_acknowledged_tap_lost_or_doubled(primary_and_standby, tmp_path):
     primary, standby = primary_and_standby
     assert cluster.replication_state(primary) == [(cluster.STANDBY_NAME, "streaming", "sync")]
     url = (f"postgresql://root@127.0.0.1:{primary.port},127.0.0.1:{standby.port}/canteen"
            "?target_session_attrs=read-write&connect_timeout=3")
     uids, creds = seed(make_app(primary.url("canteen")), diners=24, terminals=4)
+    reports_read_the_standby(url, standby)
     server, base = serve(url, tmp_path)
     tappers = [Tapper(base, Terminal(c.code, c.key), uids[i::4]) for i, c in enumerate(creds)]
     try:
