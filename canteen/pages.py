@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, render_template_string
 bp = Blueprint("pages", __name__)
 
 _PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{{ title }}</title>
-<body style="font-family:sans-serif;max-width:40em;margin:3em auto">
+<body>
 <h1>{{ canteen }} · {{ title }}</h1><p>{{ text }}</p>
 <ul><li><a href="/api/v1/openapi.json">API (OpenAPI 3)</a></li><li><a href="/healthz">健康检查 /healthz</a></li>
 <li><a href="/pos/">终端 /pos/</a></li><li><a href="/admin/">管理后台 /admin/</a></li></ul></body></html>"""
