@@ -34,6 +34,10 @@ DEFAULTS = {
     #: Threads per server process kept for event streams (one per terminal, one per open dashboard), on top of
     #: ``canteen serve --threads``; a stream beyond them is answered 503 rather than take a request's thread.
     "STREAM_THREADS": 32,
+    #: Failed sign-ins accepted from one client address over every account and sign-in form (Flask-Limiter syntax).
+    "SIGN_IN_ADDRESS_LIMIT": "300/hour",
+    #: Largest JSON request body, in bytes; larger is refused with ``payload_too_large`` (canteen/request_guard.py).
+    "MAX_JSON_BYTES": 4 * 1024 * 1024,
 }
 
 
