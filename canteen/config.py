@@ -57,6 +57,10 @@ DEFAULTS = {
     "CHECKPOINT_PUBLIC_KEY": "",
     #: The port of the demo's terminal (``canteen demo`` sets it to the server's port + 1); 0: none.
     "DEMO_TERMINAL_PORT": 0,
+    #: Failed sign-ins accepted from one client address over every account and sign-in form (Flask-Limiter syntax).
+    "SIGN_IN_ADDRESS_LIMIT": "300/hour",
+    #: Largest JSON request body, in bytes; larger is refused with ``payload_too_large`` (canteen/request_guard.py).
+    "MAX_JSON_BYTES": 4 * 1024 * 1024,
 }
 
 
