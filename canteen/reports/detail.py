@@ -20,6 +20,14 @@ from canteen.reports.money_in import _topup_rows
 #: How a listing may be sorted: key -> label. The first is the default.
 SORTS = {"time": "时间", "amount": "金额", "staff_no": "工号"}
 PAGE_SIZES = (50, 100, 200, 500)
+#: The longest period a listing may be sorted by anything but time on the screen: sorting a year of meals by
+#: amount sorts every one of them, while time order reads a page off the journal's index.
+SORTABLE_DAYS = 31
+
+
+def sortable(filters: Filters) -> bool:
+    """Whether a listing of `filters`' period may be sorted by amount or staff number on the screen."""
+    return (filters.end - filters.start).days < SORTABLE_DAYS
 
 
 @dataclass(frozen=True)
