@@ -19,7 +19,7 @@ from canteen.errors import DomainError
 from canteen.extensions import db
 from canteen.models import Department, DinerCategory, MealPeriod, Terminal
 from canteen.reports.bookings import booking_report
-from canteen.reports.detail import LISTINGS, PAGE_SIZES, SORTS, Listing, Paging
+from canteen.reports.detail import LISTINGS, PAGE_SIZES, SORTABLE_DAYS, SORTS, Listing, Paging, sortable
 from canteen.reports.money_in import GROUPS
 
 #: Rows of a summary report on one page (longer ones are paged on the screen; the export has them all).
@@ -91,7 +91,13 @@ def run_report(key: str, args, *, page: Paging | None = None):
     if spec.needs_person and filters.person_id is None:
         raise DomainError("invalid_input", "请填写工号")
     if spec.detail:
-        listing = LISTINGS[key](reports_session(), filters, page or Paging(number=1, size=EXPORT_ROWS + 1))
+        page = page or Paging(number=1, size=EXPORT_ROWS + 1)
+        narrowed = page.sort != "time" and page.size <= PAGE_SIZES[-1] and not sortable(filters)
+        if narrowed:
+            page = replace(page, sort="time", descending=False)
+        listing = LISTINGS[key](reports_session(), filters, page)
+        if narrowed:
+            listing.report.notes.append(f"按金额或工号排序限 {SORTABLE_DAYS} 天以内的期间；已按时间排序。")
         return filters, listing.report, listing
     kwargs = {}
     if spec.groups:
@@ -175,7 +181,7 @@ def _page(key: str, spec: Spec, *, report=None, listing=None, filters=None, erro
     return render_template("admin/report.html", key=key, spec=spec, report=report, listing=listing, chart=chart,
                            error=error, prompt=prompt, period=period, dimensions=DIMENSIONS,
                            caption=caption(spec, filters) if filters and report is not None else None,
-                           args=args, here=_linker(key, args), options=choices(spec), quick=quick_ranges(),
+                           args=args, here=_linker(key, args), sortable=filters is None or sortable(filters), options=choices(spec), quick=quick_ranges(),
                            sorts=SORTS, sizes=PAGE_SIZES), status
 
 

@@ -4,7 +4,7 @@ whole request — routing, sign-in check, queries, template — without the HTTP
 Used by ``python -m bench.reports`` (``--no-pages`` skips it): home, dashboard, people list and search, a
 person's page and statement, the card report, the audit log, the kitchen, and every report with its default
 filters (no parameters: what the menu opens) and its widest (the last year, in every grouping; detail listings
-also sorted by amount, second page), and the headcount of a year for one terminal and for two departments.
+also their second page, and a month sorted by amount), and the headcount of a year for one terminal and for two departments.
 """
 import re
 import statistics
@@ -38,6 +38,7 @@ def pages(last: date, person_id: int, staff_no: str) -> dict[str, str]:
     """Name -> path of every page a manager opens."""
     year = {"start": (last - timedelta(days=364)).isoformat(), "end": last.isoformat()}
     q = "&".join(f"{k}={v}" for k, v in year.items())
+    month = f"start={(last - timedelta(days=29)).isoformat()}&end={last.isoformat()}"
     found = {
         "home": "/admin/", "dashboard": "/admin/dashboard", "people": "/admin/people",
         "people_search": "/admin/people?q=人员12", "people_department": "/admin/people?department=3&page=2",
@@ -55,7 +56,8 @@ def pages(last: date, person_id: int, staff_no: str) -> dict[str, str]:
             suffix = f"&by={by}" if by else ""
             found[f"report_{key}_year" + (f"_{by}" if by else "")] = f"/admin/reports/{key}?{q}{suffix}"
         if spec.detail:
-            found[f"report_{key}_year_by_amount_page_2"] = f"/admin/reports/{key}?{q}&sort=amount&desc=1&page=2"
+            found[f"report_{key}_year_page_2"] = f"/admin/reports/{key}?{q}&page=2"
+            found[f"report_{key}_month_by_amount_page_2"] = f"/admin/reports/{key}?{month}&sort=amount&desc=1&page=2"
     found["report_headcount_year_terminal"] = f"/admin/reports/headcount?{q}&terminal=3"
     found["report_headcount_year_departments"] = f"/admin/reports/headcount?{q}&department=3&department=4"
     return found

@@ -9,17 +9,25 @@ from dataclasses import dataclass
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from canteen.models import Department, JournalEntry, MealPeriod, Operator, Person, Terminal
 from canteen.reports.base import KIND_LABELS, METHOD_LABELS, Column, Filters, Report, names
 from canteen.reports.consumption import _restrict, consumption_summary
-from canteen.reports.money_in import _topup_rows
+from canteen.reports.money_in import _topup_rows, topup_summary
 
 #: How a listing may be sorted: key -> label. The first is the default.
 SORTS = {"time": "时间", "amount": "金额", "staff_no": "工号"}
 PAGE_SIZES = (50, 100, 200, 500)
+#: The longest period a listing may be sorted by anything but time on the screen: sorting a year of meals by
+#: amount sorts every one of them, while time order reads a page off the journal's index.
+SORTABLE_DAYS = 31
+
+
+def sortable(filters: Filters) -> bool:
+    """Whether a listing of `filters`' period may be sorted by amount or staff number on the screen."""
+    return (filters.end - filters.start).days < SORTABLE_DAYS
 
 
 @dataclass(frozen=True)
@@ -138,7 +146,9 @@ TOPUP_COLUMNS = [
 def topup_listing(session: Session, filters: Filters, paging: Paging) -> Listing:
     """Top-ups (what :func:`canteen.reports.money_in.topup_detail` lists) one page at a time."""
     base = _topup_rows(session, filters).subquery()
-    total, amount = session.execute(select(func.count(), func.coalesce(func.sum(base.c.amount), 0))).one()
+    # The count and the sum from the summary (read from the tallies), the same top-ups as the listing's.
+    summary = topup_summary(session, filters).totals
+    total, amount = summary["count"], summary["amount"]
     query = (select(base, JournalEntry.created_dt, JournalEntry.terminal_id, Person.staff_no, Person.name)
              .join(JournalEntry, JournalEntry.id == base.c.id).outerjoin(Person, Person.id == base.c.person_id))
     keys = {"business_date": base.c.business_date, "id": base.c.id, "amount": base.c.amount,

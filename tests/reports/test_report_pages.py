@@ -153,3 +153,12 @@ def test_a_long_summary_is_paged_on_the_screen_with_totals_over_every_row(cantee
     assert body.count("<tr>") == 5
     second = _text(client.get("/admin/reports/headcount", query_string={**PERIOD, "page": "2"}))
     assert "第 2 / " in second
+
+
+def test_a_year_is_listed_in_time_order_only(canteen, signed_in):
+    client = signed_in("manager")
+    year = {"start": "2026-01-01", "end": "2026-12-31"}
+    page = _text(client.get("/admin/reports/consumption_detail", query_string={**year, "sort": "amount", "desc": "1"}))
+    assert "已按时间排序" in page
+    assert not re.search(r'<a class="sort[^"]*" href="[^"]*sort=amount', page)
+    assert "一个月以内" in page
