@@ -19,6 +19,7 @@ ROUTES = [
     ("GET", f"/admin/summary{PERIOD}", READERS, None),
     ("GET", f"/admin/summary.txt{PERIOD}", READERS, None),
     ("GET", f"/admin/summary.xlsx{PERIOD}", READERS, None),
+    ("GET", "/admin/definitions", READERS, None),
     ("GET", "/admin/audit", ("admin", "auditor"), None),
     ("GET", "/admin/password", ALL, None),
     ("POST", "/admin/password", ALL, {"old": "x", "new": "y"}),
@@ -91,6 +92,7 @@ ROUTES += [
     ("POST", "/admin/shifts/close", ("admin", "manager", "cashier"), {"counted_cash": "x"}),
 ]
 COVERED |= {"admin.shifts", "admin.shift", "admin.shift_open", "admin.shift_close"}
+COVERED |= {"admin.definitions"}
 
 # Roster import in the background (admin/import_views.py).
 ROUTES += [
