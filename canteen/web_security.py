@@ -77,19 +77,24 @@ def safe_next(target: str | None, prefix: str, default: str) -> str:
     return default
 
 
+#: Paths whose answers carry personal data and are never stored (static files excepted).
+PERSONAL_PATHS = ("/api/", "/admin", "/me", "/pos")
+
+
 def security_headers(response):
     """Add the security headers to every answer; signed-in pages and API answers are never stored."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    personal = request.path.startswith("/api/") or request.path.startswith("/admin") or \
-        request.path.startswith("/me") or request.path.startswith("/pos")
+    personal = request.path.startswith(current_app.config.get("PERSONAL_PATHS", PERSONAL_PATHS))
     if personal and request.endpoint != "static" and not (request.endpoint or "").endswith(".static"):
         response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def init_security_headers(app) -> None:
-    """Security headers on every answer of the app (called by the app factory)."""
+def init_security_headers(app, personal_paths: tuple[str, ...] = PERSONAL_PATHS) -> None:
+    """Security headers on every answer of the app (the server's app factory, and the terminal's, where every
+    page is personal: ``personal_paths=("/",)``)."""
+    app.config["PERSONAL_PATHS"] = tuple(personal_paths)
     app.after_request(security_headers)
 
 

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
+from canteen.web_security import init_security_headers
 from pos.config import settings_from
 from pos.i18n import init_i18n
 from pos.till import Till
@@ -30,6 +31,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     till = Till(settings, health_interval=float(config.get("POS_HEALTH_SECONDS", 5.0)))
     app.extensions["pos"] = till
     init_i18n(app)
+    # The same headers as the server's answers (CSP without inline code, no framing); every till page is personal.
+    init_security_headers(app, personal_paths=("/",))
     app.context_processor(lambda: {"timezone": settings.timezone, "voice_amounts": settings.voice_amounts})
 
     from pos.views import approvals, cards, diner, money, receipts, shift, signin
