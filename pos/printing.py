@@ -77,6 +77,10 @@ class ReceiptDesk:
         """A job for the page, with the receipt's text at this printer's width."""
         return job_dict(job, self.zone, self.config.line_columns if self.config else None)
 
+    def waiting(self) -> int | None:
+        """Receipts waiting to print (None without a printer): the heartbeat reports it for /metrics."""
+        return None if self.queue is None else len(self.queue.jobs("queued", 10000))
+
     def jobs(self, status: str | None = None, limit: int = 50) -> list[dict]:
         """Recent jobs, newest first."""
         return [job_dict(job, self.zone) for job in self.queue.jobs(status, limit)] if self.queue else []

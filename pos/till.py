@@ -33,6 +33,7 @@ class Till:
         self.desk = ReceiptDesk(settings.printer, settings.print_queue, self.hub, zone=settings.zone)
         self.offline = OfflineLink(settings.offline, self.client, settings.data_dir, settings.terminal_key,
                                    self.hub, self.board)
+        self.offline.print_pending = self.desk.waiting
         self.supervisor = ReaderSupervisor(settings.reader, self.client, self.hub, self.board,
                                            on_charged=self._meal_receipt, offline=self.offline,
                                            cashier_idle_s=settings.cashier_idle_minutes * 60)

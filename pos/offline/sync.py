@@ -7,6 +7,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 import requests
@@ -56,6 +57,8 @@ class OfflineLink:
         self._published: dict | None = None
         self._reported: dict | None = None
         self._last_report = 0.0
+        #: Receipts waiting at the till's printer (set by the till; None: no printer), sent in the heartbeat.
+        self.print_pending: Callable[[], int | None] = lambda: None
 
     # -- lifecycle -----------------------------------------------------------------------------------------
     def start(self) -> "OfflineLink":
@@ -148,12 +151,16 @@ class OfflineLink:
         state = self.state()
         report = {"blacklist_version": state["blacklist_version"], "snapshot_at": state["snapshot_at"],
                   "outbox_pending": state["pending"] or 0, "outbox_last_seq": state["last_seq"] or 0}
+        waiting = self.print_pending()
+        if waiting is not None:
+            report["print_pending"] = waiting
         now = time.monotonic()
         if not force and report == self._reported and now - self._last_report < HEARTBEAT_SECONDS:
             return False
         try:
             self.client.post("/api/v1/terminal/heartbeat", report,
-                             key=f"heartbeat-{report['blacklist_version']}-{report['outbox_last_seq']}")
+                             key=f"heartbeat-{report['blacklist_version']}-{report['outbox_last_seq']}"
+                                 f"-{waiting if waiting is not None else ''}")
         except (ServerRefused, ServerError) as exc:
             log.warning("terminal state not reported: %s", exc)
             return False

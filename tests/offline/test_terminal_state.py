@@ -67,3 +67,19 @@ def test_a_bad_report_is_refused_and_changes_nothing(world, client):
     assert (keyless.status_code, keyless.json["error"]["code"]) == (400, "idempotency_key_missing")
     db.session.expire_all()
     assert db.session.get(Terminal, terminal.id).blacklist_version is None
+
+
+def test_the_heartbeat_carries_the_receipts_waiting_at_the_printer_into_the_metrics(world, live_server, tmp_path):
+    terminal, key = world.terminal()
+    code = terminal.code
+    world.session.commit()
+    link = offline_link(live_server, code, key, tmp_path)
+    waiting = [3]
+    link.print_pending = lambda: waiting[0]  # the till sets it to its print queue's count
+    assert link.report_state(force=True)
+    metrics = world.app.test_client().get("/metrics").get_data(as_text=True)
+    assert re.search(rf'canteen_terminal_print_queue\{{[^}}]*terminal="{code}"[^}}]*\}} 3\.0', metrics), metrics[-3000:]
+    waiting[0] = 0  # printed: the next heartbeat says so (a new key, so the server takes it)
+    assert link.report_state()
+    metrics = world.app.test_client().get("/metrics").get_data(as_text=True)
+    assert re.search(rf'canteen_terminal_print_queue\{{[^}}]*terminal="{code}"[^}}]*\}} 0\.0', metrics)
