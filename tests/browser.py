@@ -19,3 +19,14 @@ def chromium(*extra_args: str):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, *extra_args])
         yield browser
         browser.close()
+
+
+def sign_in_admin(page, base: str, username: str, password: str | None = None) -> None:
+    """Sign in to the back office in `page` and wait for its home page (the demo world's password by default)."""
+    from tests.world import PASSWORD
+
+    page.goto(base + "/admin/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password or PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/admin/")

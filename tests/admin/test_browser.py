@@ -11,8 +11,7 @@ from canteen.extensions import db
 from canteen.money import yuan_sign
 from canteen.reports import Filters
 from tests.admin.dataset import DAYS
-from tests.browser import chromium
-from tests.world import PASSWORD
+from tests.browser import chromium, sign_in_admin
 
 
 
@@ -32,14 +31,6 @@ def page(browser):
     context.close()
 
 
-def _sign_in(page, base, username):
-    page.goto(base + "/admin/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/admin/")
-
-
 def test_a_manager_filters_a_report_downloads_it_and_reads_the_summary(page, live_server, world, canteen):
     username = canteen.manager.username
     department = canteen.departments[1]
@@ -47,7 +38,7 @@ def test_a_manager_filters_a_report_downloads_it_and_reads_the_summary(page, liv
     expected = reports.consumption_summary(db.session, f, by="day").totals
     summary = reports.work_summary(db.session, Filters(start=DAYS[0], end=DAYS[-1]))
     db.session.commit()
-    _sign_in(page, live_server, username)
+    sign_in_admin(page, live_server, username)
     page.click("#main-menu [data-group=reports] > a")
     page.click("#main-menu a[href='/admin/reports/']")
     page.click("text=消费汇总")
@@ -84,7 +75,7 @@ def test_the_dashboard_falls_back_to_polling_without_redis(page, live_server, wo
     world.all_day_meal()
     username = world.operator("manager").username
     db.session.commit()  # the server's threads need SQLite's write lock free
-    _sign_in(page, live_server, username)
+    sign_in_admin(page, live_server, username)
     page.goto(live_server + "/admin/dashboard")
     assert "实时推送不可用" in page.text_content("#live-mode")
     person, card = world.diner(cash=5000)

@@ -12,8 +12,7 @@ import pytest
 
 from canteen.extensions import db
 from tests.admin.test_english_menu_pages import data_words, untranslated
-from tests.browser import chromium
-from tests.world import PASSWORD
+from tests.browser import chromium, sign_in_admin
 
 SHOTS = Path(os.environ.get("ADMIN_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "build/screenshots/admin")
 #: Reports that answer 400 before anything is entered: fixed by the report work (issue 16, report pages), not here.
@@ -36,14 +35,6 @@ def _tab(browser, lang="zh-CN"):
     return context, tab, errors
 
 
-def _sign_in(page, base, username):
-    page.goto(base + "/admin/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/admin/")
-
-
 def _shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
@@ -60,7 +51,7 @@ def test_every_menu_page_opens_for_the_roles_that_see_it(browser, live_server, w
     db.session.commit()
     context, page, errors = _tab(browser)
     try:
-        _sign_in(page, live_server, username)
+        sign_in_admin(page, live_server, username)
         menu = page.locator("#main-menu")
         expect_visible(menu)
         box = menu.bounding_box()
@@ -90,7 +81,7 @@ def test_every_report_in_the_list_opens_with_no_parameters(browser, live_server,
     db.session.commit()  # the server's threads need SQLite's write lock free: read nothing after this
     context, page, errors = _tab(browser)
     try:
-        _sign_in(page, live_server, username)
+        sign_in_admin(page, live_server, username)
         page.goto(live_server + "/admin/reports/")
         links = page.eval_on_selector_all("main a[href^='/admin/reports/']",
                                           "els => els.map(e => e.getAttribute('href'))")
@@ -111,7 +102,7 @@ def test_the_home_page_shows_today_and_its_chart(browser, live_server, canteen):
     db.session.commit()  # the server's threads need SQLite's write lock free: read nothing after this
     context, page, errors = _tab(browser)
     try:
-        _sign_in(page, live_server, username)
+        sign_in_admin(page, live_server, username)
         for card in ("#card-meals", "#card-money", "#card-terminals", "#card-guest-meals", "#card-refunds",
                      "#card-gaps"):
             expect_visible(page.locator(card))
@@ -141,7 +132,7 @@ def test_the_english_home_page_in_the_browser(app, browser, live_server, canteen
     db.session.commit()
     context, page, errors = _tab(browser, "en-US")
     try:
-        _sign_in(page, live_server, username)
+        sign_in_admin(page, live_server, username)
         page.click("text=English")
         page.wait_for_selector("#glance")
         text = page.inner_text("body")
@@ -170,7 +161,7 @@ def test_the_menu_pages_break_no_content_security_policy(browser, live_server, w
 
     try:
         page.route("**/admin/**", with_policy)
-        _sign_in(page, live_server, username)
+        sign_in_admin(page, live_server, username)
         links = page.eval_on_selector_all("#main-menu a.dropdown-item", "els => els.map(e => e.getAttribute('href'))")
         for link in [*links, f"/admin/people/{canteen.people[0].id}"]:
             page.goto(live_server + link)

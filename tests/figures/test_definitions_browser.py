@@ -5,21 +5,12 @@ import os
 import pytest
 
 from canteen.extensions import db
-from tests.browser import chromium
-from tests.world import PASSWORD
+from tests.browser import chromium, sign_in_admin
 
 
 @pytest.fixture(scope="module")
 def browser():
     yield from chromium()
-
-
-def _sign_in(page, base, username):
-    page.goto(base + "/admin/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/admin/")
 
 
 def test_a_figure_of_the_work_summary_opens_its_definition(browser, live_server, world, tmp_path):
@@ -31,7 +22,7 @@ def test_a_figure_of_the_work_summary_opens_its_definition(browser, live_server,
     page.set_default_timeout(60000)
     shots = os.environ.get("ADMIN_SCREENSHOTS") or str(tmp_path)
     try:
-        _sign_in(page, live_server, username)
+        sign_in_admin(page, live_server, username)
         page.goto(live_server + "/admin/summary?start=2026-11-01&end=2026-11-30")
         page.wait_for_selector("#summary-text")
         assert "共供餐" in page.text_content("#summary-text")

@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 
 from canteen.extensions import db
 from tests.admin.dataset import DAYS
-from tests.browser import chromium
-from tests.world import PASSWORD
+from tests.browser import chromium, sign_in_admin
 
 SHOTS = Path(os.environ.get("ADMIN_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "build/screenshots/admin")
 PERIOD = f"start={DAYS[0].isoformat()}&end={DAYS[-1].isoformat()}"
@@ -35,19 +34,11 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
-def _sign_in(page, base, username):
-    page.goto(base + "/admin/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/admin/")
-
-
 def test_a_manager_reads_reports_with_drop_downs_ranges_paging_chart_and_print(page, live_server, canteen):
     username = canteen.manager.username
     department = canteen.departments[1]
     db.session.commit()
-    _sign_in(page, live_server, username)
+    sign_in_admin(page, live_server, username)
     # A summary: the chart is drawn, the filters are drop-downs of checkboxes.
     page.goto(f"{live_server}/admin/reports/consumption?{PERIOD}&by=day")
     expect(page.locator("#chart svg path[fill='#2f6db3']").first).to_be_visible()
