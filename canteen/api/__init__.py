@@ -36,7 +36,8 @@ def register_api(app) -> None:
     api.register_field(Fen, "integer", "int64")
     for module in (auth, taps, cashier, cards, people, shifts, subsidies, sync, guest_tickets):
         api.register_blueprint(module.blp)
-    app.wsgi_app = TapLane(app, app.wsgi_app)
+    # Other middleware (request ids, tap timing, proxy headers) may wrap it: find it under extensions.
+    app.wsgi_app = app.extensions["tap_lane"] = TapLane(app, app.wsgi_app)
     register_error_handlers(app)
     init_publishing(app, db.session)
 

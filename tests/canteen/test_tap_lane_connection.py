@@ -8,7 +8,7 @@ from tests.canteen.lane_taps import diner_at_terminal, lane_tap, meal_count, ter
 
 
 def _kept(app):
-    return app.wsgi_app._kept[0] if app.wsgi_app._kept else None
+    return app.extensions['tap_lane']._kept[0] if app.extensions['tap_lane']._kept else None
 
 
 def test_one_request_per_process_keeps_the_lanes_connection(app, world):
@@ -23,7 +23,7 @@ def test_one_request_per_process_keeps_the_lanes_connection(app, world):
         assert threaded[0] == "200 OK" and _kept(app) is None
         assert meal_count() == 3
     finally:
-        app.wsgi_app.release()
+        app.extensions['tap_lane'].release()
 
 
 def test_a_kept_connection_that_died_costs_no_tap(app, world):
@@ -43,7 +43,7 @@ def test_a_kept_connection_that_died_costs_no_tap(app, world):
         assert _kept(app) is not None and _kept(app) is not dead
         assert meal_count() == 3
     finally:
-        app.wsgi_app.release()
+        app.extensions['tap_lane'].release()
 
 
 def test_a_kept_connection_left_unused_goes_back_to_the_pool(app, world, monkeypatch):
@@ -56,4 +56,4 @@ def test_a_kept_connection_left_unused_goes_back_to_the_pool(app, world, monkeyp
         assert idle.closed and _kept(app) is not None and _kept(app) is not idle
         assert meal_count() == 2
     finally:
-        app.wsgi_app.release()
+        app.extensions['tap_lane'].release()

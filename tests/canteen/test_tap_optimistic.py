@@ -178,7 +178,7 @@ def test_connections_the_lane_gives_back_to_the_pool_leave_autocommit_behind(app
         kept, kept_dbapi = given[1]
         assert not kept.closed and kept_dbapi.autocommit is True
     finally:
-        app.wsgi_app.release()
+        app.extensions['tap_lane'].release()
     assert kept.closed and kept_dbapi.autocommit is False
     with db.engine.connect() as conn:  # what the pool hands out next books in transactions again
         assert conn.connection.dbapi_connection.autocommit is False

@@ -23,7 +23,7 @@ def _counts(session):
 
 
 def _lane(app):
-    return app.wsgi_app  # canteen.api.lane.TapLane, installed with the taps blueprint
+    return app.extensions["tap_lane"]  # canteen.api.lane.TapLane, installed with the taps blueprint
 
 
 def _comparable(body: dict) -> dict:
