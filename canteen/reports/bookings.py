@@ -3,16 +3,26 @@
 The unit is one person's meal (person, day, meal period). Booked: a live booking. Came: a meal taken at a
 terminal, not refunded in full (:func:`canteen.services.bookings.eaten_meals`). Departments are the
 people's current ones.
-"""
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from canteen.models import Department, MealPeriod, Person
+Read like the headcount (see README "Report pre-aggregates"): for the days the tallies hold whole, 就餐合计
+comes from the diner tally (different diners per day, meal period, department and category; less the few
+meals taken without a terminal that nobody else's meal covers, from the meal tally), and the bookings are
+counted in the database, each one probing the meal tally for whether its diner came; the open days (a meal
+or a refund of one after the watermark) come from the bookings and the journal as before.
+"""
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, aliased
+
+from canteen.models import Department, MealPeriod, MealTally, Person
 from canteen.models.bookings import MealBooking
+from canteen.models.diner_tally import DinerTally
 from canteen.reports.base import Column, Filters, Report
+from canteen.reports.tallies import DIRECT, Cut, consistent, open_days
 from canteen.services.bookings import as_tuples, eaten_meals
 
 FIGURES = ("booked", "came", "no_show", "walk_in", "ate")
+#: Open days counted in Python at most; beyond that (a rollup not run for years) the journal is read whole.
+OPEN_DAYS_MAX = 1000
 
 
 def _people(session: Session, filters: Filters) -> dict[int, int]:
@@ -25,14 +35,19 @@ def _people(session: Session, filters: Filters) -> dict[int, int]:
     return dict(session.execute(query).all())
 
 
-def booking_report(session: Session, filters: Filters) -> Report:
-    """One row per department and meal period over the filters' dates."""
+def _count(session: Session, filters: Filters, start, end, days=None) -> dict[tuple[int, int], dict[str, int]]:
+    """Per (department id, period id): the figures from the bookings and the journal, in Python
+    (`days`: only these days of start..end)."""
     people = _people(session, filters)
-    booked = as_tuples(session.execute(select(MealBooking.person_id, MealBooking.day, MealBooking.meal_period_id).where(
-        MealBooking.day >= filters.start, MealBooking.day <= filters.end, MealBooking.state == "booked")))
-    came = eaten_meals(session, filters.start, filters.end)
-    periods = {p.id: p for p in session.scalars(select(MealPeriod))}
-    departments = dict(session.execute(select(Department.id, Department.name)).all())
+    booked_query = select(MealBooking.person_id, MealBooking.day, MealBooking.meal_period_id).where(
+        MealBooking.day >= start, MealBooking.day <= end, MealBooking.state == "booked")
+    if days is not None:
+        booked_query = booked_query.where(MealBooking.day.in_(days))
+    booked = as_tuples(session.execute(booked_query))
+    came = eaten_meals(session, start, end)
+    if days is not None:
+        wanted_days = set(days)
+        came = {meal for meal in came if meal[1] in wanted_days}
     wanted = set(filters.meal_period_ids)
     counts: dict[tuple[int, int], dict[str, int]] = {}
     for meal in booked | came:
@@ -45,6 +60,94 @@ def booking_report(session: Session, filters: Filters) -> Report:
         row["no_show"] += meal in booked and meal not in came
         row["walk_in"] += meal in came and meal not in booked
         row["ate"] += meal in came
+    return counts
+
+
+def _closed(query, column, filters: Filters, days: list):
+    """`query` restricted to the period less the open `days`."""
+    query = query.where(column >= filters.start, column <= filters.end)
+    return query.where(column.notin_(days)) if days else query
+
+
+def _by_person(query, filters: Filters, period_col):
+    if filters.department_ids:
+        query = query.where(Person.department_id.in_(filters.department_ids))
+    if filters.category_ids:
+        query = query.where(Person.category_id.in_(filters.category_ids))
+    if filters.meal_period_ids:
+        query = query.where(period_col.in_(filters.meal_period_ids))
+    return query
+
+
+def _tallied(session: Session, filters: Filters, days: list) -> dict[tuple[int, int], dict[str, int]]:
+    """Per (department id, period id): the figures of the days the tallies hold whole, counted in the database."""
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+
+    def add(key, **figures):
+        row = counts.setdefault(key, dict.fromkeys(FIGURES, 0))
+        for name, value in figures.items():
+            row[name] += int(value or 0)
+
+    # 就餐合计: different diners per day and meal period, filed under the person's department and category
+    # (the same as their present ones: the caller reads the journal while a move is not rolled up).
+    d = DinerTally
+    ate = _closed(select(d.department_id, d.meal_period_id, func.sum(d.diners)).where(d.meal_period_id != 0),
+                  d.business_date, filters, days)
+    for ids, column in ((filters.department_ids, d.department_id), (filters.category_ids, d.category_id),
+                        (filters.meal_period_ids, d.meal_period_id)):
+        if ids:
+            ate = ate.where(column.in_(ids))
+    for department_id, period_id, diners in session.execute(ate.group_by(d.department_id, d.meal_period_id)):
+        add((department_id or None, period_id), ate=diners)
+    # ... less a meal taken only without a terminal (not a meal at a till: nobody came).
+    t, other = MealTally, aliased(MealTally)
+    at_a_till = select(other.id).where(other.person_id == t.person_id, other.business_date == t.business_date,
+                                       other.meal_period_id == t.meal_period_id, other.terminal_id != 0,
+                                       other.visits > 0).exists()
+    no_till = _by_person(_closed(select(Person.department_id, t.meal_period_id, func.count())
+                                 .join(Person, Person.id == t.person_id)
+                                 .where(t.terminal_id == 0, t.meal_period_id != 0, t.visits > 0, ~at_a_till),
+                                 t.business_date, filters, days), filters, t.meal_period_id)
+    for department_id, period_id, meals in session.execute(no_till.group_by(Person.department_id, t.meal_period_id)):
+        add((department_id, period_id), ate=-meals)
+    # Bookings, each probing the meal tally for a meal at a till.
+    b = MealBooking
+    came = select(t.id).where(t.person_id == b.person_id, t.business_date == b.day,
+                              t.meal_period_id == b.meal_period_id, t.terminal_id != 0, t.visits > 0).exists()
+    booked = _by_person(_closed(select(Person.department_id, b.meal_period_id, func.count(),
+                                       func.sum(case((came, 1), else_=0)))
+                                .join(Person, Person.id == b.person_id).where(b.state == "booked"),
+                                b.day, filters, days), filters, b.meal_period_id)
+    for department_id, period_id, bookings, eaten in session.execute(
+            booked.group_by(Person.department_id, b.meal_period_id)):
+        add((department_id, period_id), booked=bookings, came=eaten)
+    for row in counts.values():
+        row["no_show"] = row["booked"] - row["came"]
+        row["walk_in"] = row["ate"] - row["came"]
+    return counts
+
+
+def _figures(session: Session, filters: Filters, cut: Cut) -> dict[tuple[int, int], dict[str, int]]:
+    if not cut.watermark or cut.moved:
+        return _count(session, filters, filters.start, filters.end)
+    days = open_days(session, cut, filters)
+    if len(days) > OPEN_DAYS_MAX:
+        return _count(session, filters, filters.start, filters.end)
+    counts = _tallied(session, filters, days)
+    if days:
+        for key, figures in _count(session, filters, days[0], days[-1], days).items():
+            row = counts.setdefault(key, dict.fromkeys(FIGURES, 0))
+            for name, value in figures.items():
+                row[name] += value
+    return {key: row for key, row in counts.items() if any(row.values())}
+
+
+@consistent
+def booking_report(session: Session, filters: Filters, cut: Cut = DIRECT) -> Report:
+    """One row per department and meal period over the filters' dates."""
+    counts = _figures(session, filters, cut)
+    periods = {p.id: p for p in session.scalars(select(MealPeriod))}
+    departments = dict(session.execute(select(Department.id, Department.name)).all())
     rows = []
     for (department_id, period_id), figures in counts.items():
         period = periods.get(period_id)
