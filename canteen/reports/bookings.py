@@ -6,16 +6,17 @@ people's current ones.
 
 Read like the headcount (see README "Report pre-aggregates"): for the days the tallies hold whole, 就餐合计
 comes from the diner tally (different diners per day, meal period, department and category; less the few
-meals taken without a terminal that nobody else's meal covers, from the meal tally), and the bookings are
-counted in the database, each one probing the meal tally for whether its diner came; the open days (a meal
-or a refund of one after the watermark) come from the bookings and the journal as before.
+meals taken only without a terminal, from the meal tally) and the bookings from the booking tally; the open
+days (a meal or a refund of one after the watermark, or a booking changed since the rollup) come from the
+bookings and the journal.
 """
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from canteen.models import Department, MealPeriod, MealTally, Person
 from canteen.models.bookings import MealBooking
 from canteen.models.diner_tally import DinerTally
+from canteen.models.report_rollup import BookingChange, BookingTally
 from canteen.reports.base import Column, Filters, Report
 from canteen.reports.tallies import DIRECT, Cut, consistent, open_days
 from canteen.services.bookings import as_tuples, eaten_meals
@@ -110,17 +111,17 @@ def _tallied(session: Session, filters: Filters, days: list) -> dict[tuple[int, 
                                  t.business_date, filters, days), filters, t.meal_period_id)
     for department_id, period_id, meals in session.execute(no_till.group_by(Person.department_id, t.meal_period_id)):
         add((department_id, period_id), ate=-meals)
-    # Bookings, each probing the meal tally for a meal at a till.
-    b = MealBooking
-    came = select(t.id).where(t.person_id == b.person_id, t.business_date == b.day,
-                              t.meal_period_id == b.meal_period_id, t.terminal_id != 0, t.visits > 0).exists()
-    booked = _by_person(_closed(select(Person.department_id, b.meal_period_id, func.count(),
-                                       func.sum(case((came, 1), else_=0)))
-                                .join(Person, Person.id == b.person_id).where(b.state == "booked"),
-                                b.day, filters, days), filters, b.meal_period_id)
+    # Bookings, and those whose diner came, from the booking tally.
+    k = BookingTally
+    booked = _closed(select(k.department_id, k.meal_period_id, func.sum(k.booked), func.sum(k.came)),
+                     k.day, filters, days)
+    for ids, column in ((filters.department_ids, k.department_id), (filters.category_ids, k.category_id),
+                        (filters.meal_period_ids, k.meal_period_id)):
+        if ids:
+            booked = booked.where(column.in_(ids))
     for department_id, period_id, bookings, eaten in session.execute(
-            booked.group_by(Person.department_id, b.meal_period_id)):
-        add((department_id, period_id), booked=bookings, came=eaten)
+            booked.group_by(k.department_id, k.meal_period_id)):
+        add((department_id or None, period_id), booked=bookings, came=eaten)
     for row in counts.values():
         row["no_show"] = row["booked"] - row["came"]
         row["walk_in"] = row["ate"] - row["came"]
@@ -130,7 +131,8 @@ def _tallied(session: Session, filters: Filters, days: list) -> dict[tuple[int, 
 def _figures(session: Session, filters: Filters, cut: Cut) -> dict[tuple[int, int], dict[str, int]]:
     if not cut.watermark or cut.moved:
         return _count(session, filters, filters.start, filters.end)
-    days = open_days(session, cut, filters)
+    changed = select(BookingChange.day).where(BookingChange.day >= filters.start, BookingChange.day <= filters.end)
+    days = sorted(set(open_days(session, cut, filters)) | set(session.scalars(changed.distinct())))
     if len(days) > OPEN_DAYS_MAX:
         return _count(session, filters, filters.start, filters.end)
     counts = _tallied(session, filters, days)
