@@ -103,10 +103,26 @@ def fill(url: str, entries: int, diners: int, first_day: date, days: int) -> flo
         conn.execute("UPDATE account a SET balance = s.total FROM (SELECT account_id, sum(amount) AS total "
                      "FROM posting GROUP BY account_id) s WHERE s.account_id = a.id")
         conn.execute("UPDATE ledger_head SET last_id = %s", (entries,))
+        conn.execute(BOOKINGS, {"low": 1, "high": entries})
         conn.commit()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("ANALYZE")
     return time.perf_counter() - started
+
+
+#: 报餐: a booking for every 4th meal (one in ten of them cancelled), and for every 16th meal a booking of the
+#: next diner, who mostly does not come (no-shows).
+BOOKINGS = """
+INSERT INTO meal_booking (person_id, meal_period_id, day, state, changed_dt, changed_by_id)
+SELECT person_id, meal_period_id, business_date, CASE WHEN id %% 40 = 1 THEN 'cancelled' ELSE 'booked' END,
+       created_dt - interval '1 day', person_id
+FROM journal_entry WHERE kind = 'meal' AND id %% 4 = 1 AND id BETWEEN %(low)s AND %(high)s
+UNION ALL
+SELECT 1 + person_id %% (SELECT max(id) FROM person), meal_period_id, business_date, 'booked',
+       created_dt - interval '1 day', 1 + person_id %% (SELECT max(id) FROM person)
+FROM journal_entry WHERE kind = 'meal' AND id %% 16 = 3 AND id BETWEEN %(low)s AND %(high)s
+ON CONFLICT DO NOTHING
+"""
 
 
 #: Entry i: a top-up every 20th, a refund of the meal before it at i % 200 = 103, meals otherwise.
