@@ -10,7 +10,7 @@ meals taken only without a terminal, from the meal tally) and the bookings from 
 days (a meal or a refund of one after the watermark, or a booking changed since the rollup) come from the
 bookings and the journal.
 """
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from canteen.models import Department, MealPeriod, MealTally, Person
@@ -19,21 +19,11 @@ from canteen.models.diner_tally import DinerTally
 from canteen.models.report_rollup import BookingChange, BookingTally
 from canteen.reports.base import Column, Filters, Report
 from canteen.reports.tallies import DIRECT, Cut, consistent, open_days
-from canteen.services.bookings import as_tuples, eaten_meals
+from canteen.services.bookings import eaten_query
 
 FIGURES = ("booked", "came", "no_show", "walk_in", "ate")
 #: Open days counted in Python at most; beyond that (a rollup not run for months) the journal is read whole.
 OPEN_DAYS_MAX = 400
-
-
-def _people(session: Session, filters: Filters) -> dict[int, int]:
-    """person id -> department id, for the people the filters cover."""
-    query = select(Person.id, Person.department_id)
-    if filters.department_ids:
-        query = query.where(Person.department_id.in_(filters.department_ids))
-    if filters.category_ids:
-        query = query.where(Person.category_id.in_(filters.category_ids))
-    return dict(session.connection().execute(query).all())
 
 
 def _runs(days: list) -> list[tuple]:
@@ -49,27 +39,30 @@ def _runs(days: list) -> list[tuple]:
 
 def _count(session: Session, filters: Filters, spans: list[tuple]) -> dict[tuple[int, int], dict[str, int]]:
     """Per (department id, period id): the figures over the `spans` (first, last day) from the bookings and the
-    journal, in Python. Rows are read through the connection (plain tuples, no per-row ORM work)."""
-    people = _people(session, filters)
-    connection = session.connection()
-    booked, came = set(), set()
-    for start, end in spans:
-        booked |= as_tuples(connection.execute(select(MealBooking.person_id, MealBooking.day,
-                                                      MealBooking.meal_period_id).where(
-            MealBooking.day >= start, MealBooking.day <= end, MealBooking.state == "booked")))
-        came |= eaten_meals(connection, start, end)
-    wanted = set(filters.meal_period_ids)
+    journal (:func:`canteen.services.bookings.eaten_query`), counted in the database."""
+    b = MealBooking
+    meals = union_all(*[eaten_query(start, end) for start, end in spans]).subquery()
+    eaten = select(*meals.c).distinct().subquery()  # one row per (person, day, meal period)
     counts: dict[tuple[int, int], dict[str, int]] = {}
-    for meal in booked | came:
-        person_id, _, period_id = meal
-        if person_id not in people or (wanted and period_id not in wanted):
-            continue
-        row = counts.setdefault((people[person_id], period_id), dict.fromkeys(FIGURES, 0))
-        row["booked"] += meal in booked
-        row["came"] += meal in booked and meal in came
-        row["no_show"] += meal in booked and meal not in came
-        row["walk_in"] += meal in came and meal not in booked
-        row["ate"] += meal in came
+    for department_id, period_id, meals in session.execute(_by_person(
+            select(Person.department_id, eaten.c.meal_period_id, func.count())
+            .join(Person, Person.id == eaten.c.person_id), filters, eaten.c.meal_period_id)
+            .group_by(Person.department_id, eaten.c.meal_period_id)):
+        counts[(department_id, period_id)] = {**dict.fromkeys(FIGURES, 0), "ate": int(meals)}
+    in_spans = or_(*[b.day.between(start, end) for start, end in spans])
+    came = case((eaten.c.person_id.is_not(None), 1), else_=0)
+    booked = _by_person(select(Person.department_id, b.meal_period_id, func.count(), func.sum(came))
+                        .join(Person, Person.id == b.person_id)
+                        .outerjoin(eaten, and_(eaten.c.person_id == b.person_id, eaten.c.business_date == b.day,
+                                               eaten.c.meal_period_id == b.meal_period_id))
+                        .where(b.state == "booked", in_spans), filters, b.meal_period_id)
+    for department_id, period_id, bookings, eaten_too in session.execute(
+            booked.group_by(Person.department_id, b.meal_period_id)):
+        row = counts.setdefault((department_id, period_id), dict.fromkeys(FIGURES, 0))
+        row["booked"], row["came"] = int(bookings), int(eaten_too or 0)
+    for row in counts.values():
+        row["no_show"] = row["booked"] - row["came"]
+        row["walk_in"] = row["ate"] - row["came"]
     return counts
 
 
