@@ -169,7 +169,9 @@ def roll_up(url: str) -> float:
                                                 f"({time.perf_counter() - started:.0f} s)", flush=True))
     engine.dispose()
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("ANALYZE")
+        # As autovacuum would have done by the time a manager reads: the visibility map lets the tallies' covering
+        # indexes answer without visiting the table (ANALYZE alone leaves every page "not all visible").
+        conn.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
 
 
