@@ -135,8 +135,9 @@ class HeadcountTally(Base):
 
 
 class BookingTally(Base):
-    """报餐: live bookings, and those whose diner ate at a terminal (a meal not refunded in full), per day and
-    meal period, by the diners' department and category as the rollup files them (0 for "none").
+    """报餐: live bookings, those whose diner ate at a terminal (a meal not refunded in full), and the diners who
+    ate at a terminal (booked or not), per day and meal period, by the diners' department and category as the
+    rollup files them (0 for "none").
 
     Recounted by the rollup for every day whose meals (in the meal tally) or bookings changed; a day with a
     :class:`BookingChange` row is read from the bookings until then.
@@ -155,6 +156,7 @@ class BookingTally(Base):
     category_id: Mapped[int] = mapped_column(Id, default=0)
     booked: Mapped[int] = mapped_column(Id, default=0)
     came: Mapped[int] = mapped_column(Id, default=0)
+    ate: Mapped[int] = mapped_column(Id, default=0)
 
 
 class BookingChange(Base):

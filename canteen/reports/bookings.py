@@ -4,18 +4,16 @@ The unit is one person's meal (person, day, meal period). Booked: a live booking
 terminal, not refunded in full (:func:`canteen.services.bookings.eaten_meals`). Departments are the
 people's current ones.
 
-Read like the headcount (see README "Report pre-aggregates"): for the days the tallies hold whole, 就餐合计
-comes from the diner tally (different diners per day, meal period, department and category; less the few
-meals taken only without a terminal, from the meal tally) and the bookings from the booking tally; the open
-days (a meal or a refund of one after the watermark, or a booking changed since the rollup) come from the
-bookings and the journal.
+Read like the headcount (see README "Report pre-aggregates"): the days the tallies hold whole come from the
+booking tally (bookings, bookings whose diner came, and different diners at a terminal per day, meal period,
+department and category); the open days (a meal or a refund of one after the watermark, or a booking changed
+since the rollup) are counted in the database from the bookings and the journal.
 """
 from sqlalchemy import and_, case, func, or_, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from canteen.models import Department, MealPeriod, MealTally, Person
+from canteen.models import Department, MealPeriod, Person
 from canteen.models.bookings import MealBooking
-from canteen.models.diner_tally import DinerTally
 from canteen.models.report_rollup import BookingChange, BookingTally
 from canteen.reports.base import Column, Filters, Report
 from canteen.reports.tallies import DIRECT, Cut, consistent, open_days
@@ -91,39 +89,16 @@ def _tallied(session: Session, filters: Filters, days: list) -> dict[tuple[int, 
         for name, value in figures.items():
             row[name] += int(value or 0)
 
-    # 就餐合计: different diners per day and meal period, filed under the person's department and category
-    # (the same as their present ones: the caller reads the journal while a move is not rolled up).
-    d = DinerTally
-    ate = _closed(select(d.department_id, d.meal_period_id, func.sum(d.diners)).where(d.meal_period_id != 0),
-                  d.business_date, filters, days)
-    for ids, column in ((filters.department_ids, d.department_id), (filters.category_ids, d.category_id),
-                        (filters.meal_period_ids, d.meal_period_id)):
-        if ids:
-            ate = ate.where(column.in_(ids))
-    for department_id, period_id, diners in session.execute(ate.group_by(d.department_id, d.meal_period_id)):
-        add((department_id or None, period_id), ate=diners)
-    # ... less a meal taken only without a terminal (not a meal at a till: nobody came).
-    t, other = MealTally, aliased(MealTally)
-    at_a_till = select(other.id).where(other.person_id == t.person_id, other.business_date == t.business_date,
-                                       other.meal_period_id == t.meal_period_id, other.terminal_id != 0,
-                                       other.visits > 0).exists()
-    no_till = _by_person(_closed(select(Person.department_id, t.meal_period_id, func.count())
-                                 .join(Person, Person.id == t.person_id)
-                                 .where(t.terminal_id == 0, t.meal_period_id != 0, t.visits > 0, ~at_a_till),
-                                 t.business_date, filters, days), filters, t.meal_period_id)
-    for department_id, period_id, meals in session.execute(no_till.group_by(Person.department_id, t.meal_period_id)):
-        add((department_id, period_id), ate=-meals)
-    # Bookings, and those whose diner came, from the booking tally.
     k = BookingTally
-    booked = _closed(select(k.department_id, k.meal_period_id, func.sum(k.booked), func.sum(k.came)),
-                     k.day, filters, days)
+    query = _closed(select(k.department_id, k.meal_period_id, func.sum(k.booked), func.sum(k.came), func.sum(k.ate)),
+                    k.day, filters, days)
     for ids, column in ((filters.department_ids, k.department_id), (filters.category_ids, k.category_id),
                         (filters.meal_period_ids, k.meal_period_id)):
         if ids:
-            booked = booked.where(column.in_(ids))
-    for department_id, period_id, bookings, eaten in session.execute(
-            booked.group_by(k.department_id, k.meal_period_id)):
-        add((department_id or None, period_id), booked=bookings, came=eaten)
+            query = query.where(column.in_(ids))
+    for department_id, period_id, booked, came, ate in session.execute(
+            query.group_by(k.department_id, k.meal_period_id)):
+        add((department_id or None, period_id), booked=booked, came=came, ate=ate)
     for row in counts.values():
         row["no_show"] = row["booked"] - row["came"]
         row["walk_in"] = row["ate"] - row["came"]

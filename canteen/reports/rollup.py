@@ -11,10 +11,10 @@ had at the rollup (:class:`RollupPerson`). When someone moves, the next rollup m
 until then reports that split or filter by department or category read the journal directly. The diner
 tally (就餐人数 by department and category) is filed the same way and recounted for every day whose meals
 changed, so a headcount filtered by department reads a few rows per day. The booking tally (报餐统计: bookings,
-and those whose diner ate at a terminal) is filed the same way and recounted for every day whose meals changed or
-whose bookings changed (a trigger on ``meal_booking`` writes a :class:`BookingChange` row per change).
+those whose diner ate at a terminal, and the diners who ate at one) is filed the same way and recounted for every
+day whose meals or bookings changed (a trigger on ``meal_booking`` writes a :class:`BookingChange` row per change).
 """
-from sqlalchemy import case, delete, distinct, func, literal, or_, select, true, union, update
+from sqlalchemy import case, delete, distinct, func, literal, or_, select, true, union, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -41,7 +41,7 @@ MEAL_KEYS = ("business_date", "meal_period_id", "terminal_id", "person_id")
 DINER_KEYS = ("business_date", "meal_period_id", "department_id", "category_id")
 DINER_VALUES = ("visits", "diners")
 BOOKING_KEYS = ("day", "meal_period_id", "department_id", "category_id")
-BOOKING_VALUES = ("booked", "came")
+BOOKING_VALUES = ("booked", "came", "ate")
 #: Booking changes deleted per statement (SQLite's limit on parameters).
 CHUNK = 500
 
@@ -161,7 +161,7 @@ def _rebucket(session: Session, moved: list[int], low: int, sign: int) -> None:
         _add(session, DinerTally, DINER_KEYS, DINER_VALUES,
              _diner_rows(_meals_per_person(MealTally.person_id.in_(people)), sign))
         _add(session, BookingTally, BOOKING_KEYS, BOOKING_VALUES,
-             booking_rows(MealBooking.person_id.in_(people), sign=sign))
+             booking_rows(lambda day, person: person.in_(people), sign=sign))
 
 
 def _file_people(session: Session, low: int) -> int:
@@ -216,15 +216,27 @@ def _diner_rows(per_person, sign: int = 1):
 
 
 def booking_rows(*where, sign: int = 1):
-    """Per booking tally key, the live bookings (`where`: which) and those whose diner ate at a terminal (the meal
-    tally holds a meal of theirs at a terminal that day and meal period), times `sign`."""
+    """Per booking tally key, times `sign`: the live bookings and those whose diner ate at a terminal (the meal
+    tally holds a meal of theirs at a terminal that day and meal period), and the different diners who ate at a
+    terminal. `where`: conditions on the day (``day``) and the person (``person_id``)."""
     b, t = MealBooking, MealTally
     came = select(t.id).where(t.person_id == b.person_id, t.business_date == b.day,
                               t.meal_period_id == b.meal_period_id, t.terminal_id != 0, t.visits > 0).exists()
-    keys = (b.day, b.meal_period_id, _zero(RollupPerson.department_id), _zero(RollupPerson.category_id))
-    return (select(*keys, sign * func.count(), sign * func.sum(case((came, 1), else_=0)))
-            .outerjoin(RollupPerson, RollupPerson.person_id == b.person_id)
-            .where(b.state == "booked", *where).group_by(*keys))
+    filed = (_zero(RollupPerson.department_id), _zero(RollupPerson.category_id))
+    zero = literal(0)
+    bookings = (select(b.day, b.meal_period_id, *filed, func.count(), func.sum(case((came, 1), else_=0)), zero)
+                .outerjoin(RollupPerson, RollupPerson.person_id == b.person_id)
+                .where(b.state == "booked", *[w(b.day, b.person_id) for w in where])
+                .group_by(b.day, b.meal_period_id, *filed))
+    meals = (select(t.business_date, t.meal_period_id, *filed, zero, zero, func.count(distinct(t.person_id)))
+             .outerjoin(RollupPerson, RollupPerson.person_id == t.person_id)
+             .where(t.terminal_id != 0, t.meal_period_id != 0, t.visits > 0,
+                    *[w(t.business_date, t.person_id) for w in where])
+             .group_by(t.business_date, t.meal_period_id, *filed))
+    parts = union_all(bookings, meals).subquery()
+    keys = list(parts.c)[:4]
+    return (select(*keys, *[sign * func.sum(column) for column in list(parts.c)[4:]])
+            .where(true()).group_by(*keys))
 
 
 def _recount_bookings(session: Session, low: int, high: int) -> bool:
@@ -241,7 +253,7 @@ def _recount_bookings(session: Session, low: int, high: int) -> bool:
         some = ordered[start:start + CHUNK]
         session.execute(delete(BookingTally).where(BookingTally.day.in_(some)))
         session.execute(_insert(session, BookingTally).from_select(
-            [*BOOKING_KEYS, *BOOKING_VALUES], booking_rows(MealBooking.day.in_(some))))
+            [*BOOKING_KEYS, *BOOKING_VALUES], booking_rows(lambda day, person, some=some: day.in_(some))))
     ids = [change_id for change_id, _ in changes]
     for start in range(0, len(ids), CHUNK):
         session.execute(delete(BookingChange).where(BookingChange.id.in_(ids[start:start + CHUNK])))

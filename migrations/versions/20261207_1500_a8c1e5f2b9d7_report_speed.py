@@ -16,17 +16,27 @@ depends_on = None
 
 Id = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
-#: The bookings as the rollup counts them (filed as its snapshot of people says; `came`: the meal tally holds a
-#: meal at a terminal for that person, day and meal period).
+#: The bookings and the meals at a terminal as the rollup counts them, filed as its snapshot of people says (`came`:
+#: the meal tally holds a meal at a terminal for that person, day and meal period; `ate`: different such diners).
 BACKFILL = """
-INSERT INTO booking_tally (day, meal_period_id, department_id, category_id, booked, came)
-SELECT b.day, b.meal_period_id, coalesce(r.department_id, 0), coalesce(r.category_id, 0), count(*),
-       sum(CASE WHEN EXISTS (SELECT 1 FROM meal_tally t WHERE t.person_id = b.person_id AND t.business_date = b.day
-                             AND t.meal_period_id = b.meal_period_id AND t.terminal_id <> 0 AND t.visits > 0)
-           THEN 1 ELSE 0 END)
-FROM meal_booking b LEFT JOIN rollup_person r ON r.person_id = b.person_id
-WHERE b.state = 'booked'
-GROUP BY b.day, b.meal_period_id, coalesce(r.department_id, 0), coalesce(r.category_id, 0)
+INSERT INTO booking_tally (day, meal_period_id, department_id, category_id, booked, came, ate)
+SELECT day, meal_period_id, department_id, category_id, sum(booked), sum(came), sum(ate) FROM (
+    SELECT b.day AS day, b.meal_period_id AS meal_period_id, coalesce(r.department_id, 0) AS department_id,
+           coalesce(r.category_id, 0) AS category_id, count(*) AS booked,
+           sum(CASE WHEN EXISTS (SELECT 1 FROM meal_tally t WHERE t.person_id = b.person_id
+                                 AND t.business_date = b.day AND t.meal_period_id = b.meal_period_id
+                                 AND t.terminal_id <> 0 AND t.visits > 0) THEN 1 ELSE 0 END) AS came, 0 AS ate
+    FROM meal_booking b LEFT JOIN rollup_person r ON r.person_id = b.person_id
+    WHERE b.state = 'booked'
+    GROUP BY b.day, b.meal_period_id, coalesce(r.department_id, 0), coalesce(r.category_id, 0)
+    UNION ALL
+    SELECT t.business_date, t.meal_period_id, coalesce(r.department_id, 0), coalesce(r.category_id, 0), 0, 0,
+           count(DISTINCT t.person_id)
+    FROM meal_tally t LEFT JOIN rollup_person r ON r.person_id = t.person_id
+    WHERE t.terminal_id <> 0 AND t.meal_period_id <> 0 AND t.visits > 0
+    GROUP BY t.business_date, t.meal_period_id, coalesce(r.department_id, 0), coalesce(r.category_id, 0)
+) AS parts
+GROUP BY day, meal_period_id, department_id, category_id
 """
 #: Bookings of people the rollup has not filed yet: their days are recounted by the next rollup.
 UNFILED = """
@@ -42,7 +52,7 @@ def upgrade():
         sa.Column('id', Id, nullable=False),
         sa.Column('day', sa.Date(), nullable=False),
         *[sa.Column(name, Id, nullable=False)
-          for name in ('meal_period_id', 'department_id', 'category_id', 'booked', 'came')],
+          for name in ('meal_period_id', 'department_id', 'category_id', 'booked', 'came', 'ate')],
         sa.PrimaryKeyConstraint('id', name=op.f('pk_booking_tally')),
         sa.UniqueConstraint('day', 'meal_period_id', 'department_id', 'category_id', name='uq_booking_tally_key'),
     )
