@@ -132,3 +132,40 @@ class HeadcountTally(Base):
     meal_period_id: Mapped[int] = mapped_column(Id, default=0)
     visits: Mapped[int] = mapped_column(Id, default=0)
     diners: Mapped[int] = mapped_column(Id, default=0)
+
+
+class BookingTally(Base):
+    """报餐: live bookings, those whose diner ate at a terminal (a meal not refunded in full), and the diners who
+    ate at a terminal (booked or not), per day and meal period, by the diners' department and category as the
+    rollup files them (0 for "none").
+
+    Recounted by the rollup for every day whose meals (in the meal tally) or bookings changed; a day with a
+    :class:`BookingChange` row is read from the bookings until then.
+    """
+
+    __tablename__ = "booking_tally"
+    __table_args__ = (
+        UniqueConstraint("day", "meal_period_id", "department_id", "category_id", name="uq_booking_tally_key"),
+        Index("ix_booking_tally_department_day", "department_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    meal_period_id: Mapped[int] = mapped_column(Id, default=0)
+    department_id: Mapped[int] = mapped_column(Id, default=0)
+    category_id: Mapped[int] = mapped_column(Id, default=0)
+    booked: Mapped[int] = mapped_column(Id, default=0)
+    came: Mapped[int] = mapped_column(Id, default=0)
+    ate: Mapped[int] = mapped_column(Id, default=0)
+
+
+class BookingChange(Base):
+    """A day whose bookings changed after the rollup last counted them: one row per change, written by a
+    database trigger on ``meal_booking`` (migration a8c1e5f2b9d7); the rollup recounts the day and deletes
+    the rows it saw."""
+
+    __tablename__ = "booking_change"
+    __table_args__ = (Index("ix_booking_change_day", "day"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 from canteen.models import HeadcountTally, JournalEntry, MealPeriod, MealTally, Person
 from canteen.models.diner_tally import DinerTally
 from canteen.reports.base import Column, Filters, Report, by_person, in_period, refunded_by_meal, rounded_ratio, served
-from canteen.reports.rollup import touched_days
-from canteen.reports.tallies import DIRECT, Cut, consistent, none_for_zero
+from canteen.reports.tallies import DIRECT, Cut, consistent, none_for_zero, open_days
 
 #: Meal period codes and names that mean lunch (中午), for the busiest-lunch figure.
 LUNCH = ("lunch", "午餐")
@@ -86,14 +85,6 @@ def _direct(session: Session, filters: Filters, count_people: bool = True):
     return _per_meal(session, filters), people
 
 
-def _open_days(session: Session, cut: Cut, filters: Filters) -> list:
-    """The days of the period the tallies do not hold whole: a meal of theirs, or a refund of one, came after
-    the watermark (today, a late offline replay, a late refund)."""
-    days = touched_days(cut.watermark)
-    day = days.c.business_date
-    return sorted(d for (d,) in _rows(session, select(day).where(day >= filters.start, day <= filters.end)))
-
-
 def _within(filters: Filters, days: list) -> Filters:
     """The filters narrowed to the span of `days` (sorted, all in the period)."""
     return replace(filters, start=days[0], end=days[-1])
@@ -101,8 +92,8 @@ def _within(filters: Filters, days: list) -> Filters:
 
 def _rolled_up(session: Session, filters: Filters, cut: Cut, count_people: bool = True):
     """The same, from the tallies for the days they hold whole and from the journal for the open days."""
-    open_days = _open_days(session, cut, filters)
-    if len(open_days) > CHUNK:  # the rollup has not run for years: the tallies save little
+    days_open = open_days(session, cut, filters)
+    if len(days_open) > CHUNK:  # the rollup has not run for years: the tallies save little
         return _direct(session, filters, count_people)
     t, h = MealTally, HeadcountTally
     if not (filters.department_ids or filters.category_ids or filters.terminal_ids):
@@ -115,13 +106,13 @@ def _rolled_up(session: Session, filters: Filters, cut: Cut, count_people: bool 
     else:
         base = _tally(select(t.business_date, t.meal_period_id, func.sum(t.visits), func.count(distinct(t.person_id)))
                       .where(t.visits > 0), filters).group_by(t.business_date, t.meal_period_id)
-    if open_days:
-        base = base.where(base.selected_columns[0].notin_(open_days))
+    if days_open:
+        base = base.where(base.selected_columns[0].notin_(days_open))
     meals = {(day, none_for_zero(period)): [int(visits), int(diners)]
              for day, period, visits, diners in _rows(session, base)}
-    if open_days:
-        meals.update(_per_meal(session, _within(filters, open_days), JournalEntry.business_date.in_(open_days)))
-    return meals, _people(session, filters, open_days) if count_people else None
+    if days_open:
+        meals.update(_per_meal(session, _within(filters, days_open), JournalEntry.business_date.in_(days_open)))
+    return meals, _people(session, filters, days_open) if count_people else None
 
 
 def _by_department(filters: Filters):

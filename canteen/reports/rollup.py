@@ -10,17 +10,20 @@ Department and category are a person's present values, but sums are filed under 
 had at the rollup (:class:`RollupPerson`). When someone moves, the next rollup moves their history over;
 until then reports that split or filter by department or category read the journal directly. The diner
 tally (就餐人数 by department and category) is filed the same way and recounted for every day whose meals
-changed, so a headcount filtered by department reads a few rows per day.
+changed, so a headcount filtered by department reads a few rows per day. The booking tally (报餐统计: bookings,
+those whose diner ate at a terminal, and the diners who ate at one) is filed the same way and recounted for every
+day whose meals or bookings changed (a trigger on ``meal_booking`` writes a :class:`BookingChange` row per change).
 """
-from sqlalchemy import case, delete, distinct, func, literal, or_, select, true, union, update
+from sqlalchemy import case, delete, distinct, func, literal, or_, select, true, union, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from canteen.models import (Account, EntryTally, HeadcountTally, JournalEntry, MealTally, Person, Posting,
                             PostingTally, RollupPerson, RollupState, utcnow)
+from canteen.models.bookings import MealBooking
 from canteen.models.diner_tally import DinerTally
 from canteen.models.ledger import PERSON_KINDS
-from canteen.models.report_rollup import GRAINS
+from canteen.models.report_rollup import GRAINS, BookingChange, BookingTally
 from canteen.reports.base import served
 
 #: Entries added per transaction; a first rollup of a big journal takes several.
@@ -37,6 +40,10 @@ PERSON_GRAINS = ("department", "category")
 MEAL_KEYS = ("business_date", "meal_period_id", "terminal_id", "person_id")
 DINER_KEYS = ("business_date", "meal_period_id", "department_id", "category_id")
 DINER_VALUES = ("visits", "diners")
+BOOKING_KEYS = ("day", "meal_period_id", "department_id", "category_id")
+BOOKING_VALUES = ("booked", "came", "ate")
+#: Booking changes deleted per statement (SQLite's limit on parameters).
+CHUNK = 500
 
 
 def _insert(session: Session, model):
@@ -153,6 +160,8 @@ def _rebucket(session: Session, moved: list[int], low: int, sign: int) -> None:
                                                                                 sign=sign))
         _add(session, DinerTally, DINER_KEYS, DINER_VALUES,
              _diner_rows(_meals_per_person(MealTally.person_id.in_(people)), sign))
+        _add(session, BookingTally, BOOKING_KEYS, BOOKING_VALUES,
+             booking_rows(lambda day, person: person.in_(people), sign=sign))
 
 
 def _file_people(session: Session, low: int) -> int:
@@ -206,6 +215,51 @@ def _diner_rows(per_person, sign: int = 1):
     return select(*keys, sign * func.sum(per_person.c.visits), sign * func.count()).where(true()).group_by(*keys)
 
 
+def booking_rows(*where, sign: int = 1):
+    """Per booking tally key, times `sign`: the live bookings and those whose diner ate at a terminal (the meal
+    tally holds a meal of theirs at a terminal that day and meal period), and the different diners who ate at a
+    terminal. `where`: conditions on the day (``day``) and the person (``person_id``)."""
+    b, t = MealBooking, MealTally
+    came = select(t.id).where(t.person_id == b.person_id, t.business_date == b.day,
+                              t.meal_period_id == b.meal_period_id, t.terminal_id != 0, t.visits > 0).exists()
+    filed = (_zero(RollupPerson.department_id), _zero(RollupPerson.category_id))
+    zero = literal(0)
+    bookings = (select(b.day, b.meal_period_id, *filed, func.count(), func.sum(case((came, 1), else_=0)), zero)
+                .outerjoin(RollupPerson, RollupPerson.person_id == b.person_id)
+                .where(b.state == "booked", *[w(b.day, b.person_id) for w in where])
+                .group_by(b.day, b.meal_period_id, *filed))
+    meals = (select(t.business_date, t.meal_period_id, *filed, zero, zero, func.count(distinct(t.person_id)))
+             .outerjoin(RollupPerson, RollupPerson.person_id == t.person_id)
+             .where(t.terminal_id != 0, t.meal_period_id != 0, t.visits > 0,
+                    *[w(t.business_date, t.person_id) for w in where])
+             .group_by(t.business_date, t.meal_period_id, *filed))
+    parts = union_all(bookings, meals).subquery()
+    keys = list(parts.c)[:4]
+    return (select(*keys, *[sign * func.sum(column) for column in list(parts.c)[4:]])
+            .where(true()).group_by(*keys))
+
+
+def _recount_bookings(session: Session, low: int, high: int) -> bool:
+    """Recount the booking tally of every day whose bookings changed (a :class:`BookingChange` row) or whose meals
+    changed in (low, high]; delete the change rows read. Returns whether there was anything to recount."""
+    changes = session.execute(select(BookingChange.id, BookingChange.day)).all()
+    if not changes and high <= low:
+        return False
+    days = {day for _, day in changes}
+    if high > low:
+        days |= set(session.scalars(select(touched_days(low, high).c.business_date)))
+    ordered = sorted(days)
+    for start in range(0, len(ordered), CHUNK):
+        some = ordered[start:start + CHUNK]
+        session.execute(delete(BookingTally).where(BookingTally.day.in_(some)))
+        session.execute(_insert(session, BookingTally).from_select(
+            [*BOOKING_KEYS, *BOOKING_VALUES], booking_rows(lambda day, person, some=some: day.in_(some))))
+    ids = [change_id for change_id, _ in changes]
+    for start in range(0, len(ids), CHUNK):
+        session.execute(delete(BookingChange).where(BookingChange.id.in_(ids[start:start + CHUNK])))
+    return True
+
+
 def _recount_days(session: Session, low: int, high: int) -> None:
     """Recompute 人次 and 人数 of every day whose meals changed in (low, high], from the meal tally."""
     days = select(touched_days(low, high).c.business_date)
@@ -248,7 +302,8 @@ def rollup_step(session: Session, batch: int = BATCH) -> tuple[int, int]:
         for changes in meal_changes(low, high):
             _add(session, MealTally, MEAL_KEYS, ("visits",), changes.where(true()))
         _recount_days(session, low, high)
-    if high > low or moved:
+    bookings = _recount_bookings(session, low, high)
+    if high > low or moved or bookings:
         state.watermark, state.version, state.rolled_dt = high, state.version + 1, utcnow()
     session.flush()
     return low, high

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from canteen.models import EntryTally, Person, RollupPerson, RollupState
 from canteen.reports.base import Filters
+from canteen.reports.rollup import touched_days
 
 #: The dimensions each grain of the tallies can split or filter by, coarsest first.
 GRAIN_DIMS = {"total": set(), "department": {"department"}, "category": {"category"},
@@ -104,3 +105,12 @@ def entry_tally(grain: str, filters: Filters, kinds, *columns, origin: bool = Fa
 def none_for_zero(value):
     """Tally keys hold 0 for "none"; reports name it None as the journal does."""
     return None if value == 0 else value
+
+
+def open_days(session: Session, cut: Cut, filters: Filters) -> list:
+    """The days of the period the tallies do not hold whole: a meal of theirs, or a refund of one, came after
+    the watermark (today, a late offline replay, a late refund). Sorted."""
+    days = touched_days(cut.watermark)
+    day = days.c.business_date
+    return sorted(d for (d,) in session.connection().execute(
+        select(day).where(day >= filters.start, day <= filters.end)))

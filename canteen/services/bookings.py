@@ -251,18 +251,25 @@ class NoShowRun:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
-def eaten_meals(session: Session, start: date, end: date, person_ids=None) -> set[tuple[int, date, int]]:
-    """(person id, day, meal period id) of meals taken at a terminal between the dates, not refunded in full.
+def eaten_query(start: date, end: date):
+    """A select of (person id, day, meal period id) of each meal taken at a terminal between the dates, not refunded
+    in full (one row per meal: a person may have two in a meal period).
 
     A no-show charge has no terminal, so it never counts as having come.
     """
     refunded = refunded_by_meal(since=start)
-    query = (select(JournalEntry.person_id, JournalEntry.business_date, JournalEntry.meal_period_id)
-             .outerjoin(refunded, refunded.c.meal_id == JournalEntry.id)
-             .where(JournalEntry.kind == "meal", JournalEntry.terminal_id.is_not(None),
-                    JournalEntry.meal_period_id.is_not(None), JournalEntry.business_date >= start,
-                    JournalEntry.business_date <= end,
-                    JournalEntry.amount - func.coalesce(refunded.c.refunded, 0) > 0))
+    return (select(JournalEntry.person_id, JournalEntry.business_date, JournalEntry.meal_period_id)
+            .outerjoin(refunded, refunded.c.meal_id == JournalEntry.id)
+            .where(JournalEntry.kind == "meal", JournalEntry.terminal_id.is_not(None),
+                   JournalEntry.meal_period_id.is_not(None), JournalEntry.business_date >= start,
+                   JournalEntry.business_date <= end,
+                   JournalEntry.amount - func.coalesce(refunded.c.refunded, 0) > 0))
+
+
+def eaten_meals(session: Session, start: date, end: date, person_ids=None) -> set[tuple[int, date, int]]:
+    """(person id, day, meal period id) of meals taken at a terminal between the dates, not refunded in full
+    (:func:`eaten_query`)."""
+    query = eaten_query(start, end)
     if person_ids is not None:
         query = query.where(JournalEntry.person_id.in_(list(person_ids)))
     return as_tuples(session.execute(query))
