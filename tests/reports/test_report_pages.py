@@ -110,7 +110,9 @@ def test_sorting_by_amount_orders_the_rows(canteen, signed_in):
     page = _text(client.get("/admin/reports/consumption_detail",
                             query_string={**PERIOD, "sort": "amount", "desc": "1", "size": "200"}))
     body = page.split("<tfoot>")[0]
-    amounts = [float(a.replace(",", "")) for a in re.findall(r'<td class="fen">(-?[\d,]+\.\d\d)</td>', body)]
+    # Money reads ￥1,070.00 (refunds -￥8.00): the one money format of every page.
+    amounts = [float(sign + a.replace(",", ""))
+               for sign, a in re.findall(r'<td class="fen">(-?)￥([\d,]+\.\d\d)</td>', body)]
     assert amounts and amounts == sorted(amounts, reverse=True)
 
 
