@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 from openpyxl import load_workbook
 
 from canteen import reports
@@ -85,4 +86,4 @@ def test_the_dashboard_falls_back_to_polling_without_redis(page, live_server, wo
     charge_meal(db.session, world.actor(terminal=terminal), world.rules, uid=card.uid)
     db.session.commit()
     page.reload()
-    page.wait_for_function("document.getElementById('live-visits').textContent === '1'")
+    expect(page.locator("#live-visits")).to_have_text("1")  # a locator assertion: the CSP forbids eval

@@ -4,6 +4,7 @@ import os
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.browser import chromium
 from tests.offline.faults import ServerProcess, wait_until
@@ -64,7 +65,8 @@ def test_redis_down_taps_go_on_the_dashboard_says_so_and_recovers(seeded, tmp_pa
         mode, visits = page.locator("#live-mode"), page.locator("#live-visits")
         assert mode.is_visible() and mode.inner_text() == OK_NOTE
         tap()
-        page.wait_for_function("document.getElementById('live-visits').textContent === '1'")
+        # Locator assertions, not string predicates: the page's CSP forbids eval.
+        expect(visits).to_have_text("1", timeout=30000)
 
         own_redis.stop()  # Redis gone mid-lunch
         for _ in range(3):
@@ -72,16 +74,16 @@ def test_redis_down_taps_go_on_the_dashboard_says_so_and_recovers(seeded, tmp_pa
         health = requests.get(server.url + "/healthz", timeout=5).json()
         assert health["status"] == "degraded" and health["redis"]["ok"] is False
         assert requests.get(server.url + "/healthz/ready", timeout=5).status_code == 200
-        page.wait_for_function(f"document.getElementById('live-mode').textContent === {DEGRADED_NOTE!r}")
+        expect(mode).to_have_text(DEGRADED_NOTE, timeout=30000)
         assert mode.is_visible() and mode.inner_text() == DEGRADED_NOTE
-        page.wait_for_function("document.getElementById('live-visits').textContent === '4'")  # by polling
+        expect(visits).to_have_text("4", timeout=30000)  # by polling, every 10 s
         page.screenshot(path=os.path.join(shots, "dashboard-redis-down.png"), full_page=True)
 
         own_redis.start()  # back on the same port
         wait_until(lambda: requests.get(server.url + "/healthz", timeout=5).json()["redis"]["ok"], 20, "redis ok")
-        page.wait_for_function(f"document.getElementById('live-mode').textContent === {OK_NOTE!r}")
+        expect(mode).to_have_text(OK_NOTE, timeout=30000)
         tap()
-        page.wait_for_function("document.getElementById('live-visits').textContent === '5'")
+        expect(visits).to_have_text("5", timeout=30000)
         assert mode.is_visible() and mode.inner_text() == OK_NOTE and visits.inner_text() == "5"
         page.screenshot(path=os.path.join(shots, "dashboard-redis-back.png"), full_page=True)
     finally:

@@ -5,6 +5,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from canteen.services.cards import find_card, report_loss
 from printers import decode_text
@@ -56,7 +57,7 @@ def test_a_diner_tap_shows_name_and_balance_in_green(page, canteen, start_termin
     assert page.text_content("#amount") == "￥10.00"
     assert page.text_content("#cash-left") == "￥40.00"
     assert page.text_content("#subsidy-left") == "￥0.00"
-    page.wait_for_function(f"getComputedStyle(document.getElementById('result')).backgroundColor === '{GREEN}'")
+    expect(page.locator("#result")).to_have_css("background-color", GREEN)
     if os.environ.get("POS_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["POS_SCREENSHOTS"], "diner-ok.png"))
 
@@ -71,7 +72,7 @@ def test_a_lost_card_shows_the_red_state_with_the_reason(page, canteen, start_te
     terminal.reader().tap(uid)
     page.wait_for_selector("#result[data-state='refused']")
     assert page.text_content("#headline") == "此卡已挂失"
-    page.wait_for_function(f"getComputedStyle(document.getElementById('result')).backgroundColor === '{RED}'")
+    expect(page.locator("#result")).to_have_css("background-color", RED)
     page.wait_for_selector("#result[data-state='idle']", timeout=15000)  # back to "please tap" by itself
 
 
@@ -213,9 +214,10 @@ def test_an_english_page_shows_the_status_bar_and_its_tooltips_without_chinese(p
     page.click("text=English")
     page.wait_for_selector("html[lang='en']")
     page.wait_for_selector("body[data-stream='open']")
-    page.wait_for_function("document.getElementById('offline-mode').textContent === 'Online'")
-    page.wait_for_function("/ s ago$/.test(document.getElementById('snapshot-age').textContent)")
-    page.wait_for_function("document.getElementById('health-server').title === 'Server connected'")
+    # Locator assertions, not string predicates: the till's CSP forbids eval in the page.
+    expect(page.locator("#offline-mode")).to_have_text("Online", timeout=15000)
+    expect(page.locator("#snapshot-age")).to_have_text(re.compile(r" s ago$"), timeout=15000)
+    expect(page.locator("#health-server")).to_have_attribute("title", "Server connected", timeout=15000)
     bar = _status_bar(page)
     assert bar["titles"] == {"health-reader": "Card reader ready", "health-printer": "No printer configured",
                              "health-server": "Server connected", "offline": ""}
@@ -226,8 +228,8 @@ def test_an_english_page_shows_the_status_bar_and_its_tooltips_without_chinese(p
     page.click("text=English")
     page.wait_for_selector("html[lang='en']")
     page.wait_for_selector("body[data-stream='open']")
-    page.wait_for_function("document.getElementById('offline-mode').textContent === 'Offline'")
-    page.wait_for_function("document.getElementById('health-server').dataset.ok === '0'")
+    expect(page.locator("#offline-mode")).to_have_text("Offline", timeout=15000)
+    expect(page.locator("#health-server")).to_have_attribute("data-ok", "0", timeout=15000)
     bar = _status_bar(page)
     assert bar["titles"]["health-server"] in ("Cannot reach the server", "Offline: cannot reach the server")
     assert HAN.findall(bar["text"] + "".join(bar["titles"].values())) == []
