@@ -1,7 +1,7 @@
 """Issue 16 (report speed): the booking tally (报餐统计) and the trigger that marks days whose bookings changed
 
 Revision ID: a8c1e5f2b9d7
-Revises: f6b9c5d7e0a6
+Revises: d4f7a3b5c8e4
 Create Date: 2026-12-07 15:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a8c1e5f2b9d7'
-down_revision = 'f6b9c5d7e0a6'
+down_revision = 'd4f7a3b5c8e4'
 branch_labels = None
 depends_on = None
 
