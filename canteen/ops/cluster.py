@@ -34,7 +34,7 @@ def pg_tool(name: str) -> str:
     return found
 
 
-def _as_owner(cmd: list[str]) -> list[str]:
+def as_owner(cmd: list[str]) -> list[str]:
     """PostgreSQL's server tools refuse root: run them as ``postgres`` then."""
     if os.geteuid() == 0:
         return ["runuser", "-u", "postgres", "--"] + cmd
@@ -42,13 +42,13 @@ def _as_owner(cmd: list[str]) -> list[str]:
 
 
 def _run(cmd: list[str], timeout: float = 120) -> str:
-    done = subprocess.run(_as_owner(cmd), capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(as_owner(cmd), capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         raise ClusterError(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
     return done.stdout
 
 
-def _give_to_owner(path: Path) -> None:
+def give_to_owner(path: Path) -> None:
     if os.geteuid() == 0:
         shutil.chown(path, "postgres", "postgres")
 
@@ -70,7 +70,7 @@ class Cluster:
     def start(self) -> None:
         log = self.data.parent / f"{self.data.name}.log"
         log.touch()
-        _give_to_owner(log)
+        give_to_owner(log)
         _run([pg_tool("pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(log),
               "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.data.parent}"])
 
@@ -79,7 +79,7 @@ class Cluster:
         _run([pg_tool("pg_ctl"), "stop", "-w", "-t", "60", "-m", mode, "-D", str(self.data)])
 
     def running(self) -> bool:
-        done = subprocess.run(_as_owner([pg_tool("pg_ctl"), "status", "-D", str(self.data)]), capture_output=True)
+        done = subprocess.run(as_owner([pg_tool("pg_ctl"), "status", "-D", str(self.data)]), capture_output=True)
         return done.returncode == 0
 
     def promote(self) -> None:
@@ -96,15 +96,16 @@ class Cluster:
             return cursor.fetchall() if cursor.description else None
 
 
-def init_primary(folder: Path, port: int) -> Cluster:
-    """A new primary in ``folder/primary``, set up for streaming replication. Commits wait for a synchronous
-    standby only once :func:`init_standby` has one streaming (before that, they would wait forever)."""
+def init_primary(folder: Path, port: int, settings: list[str] = ()) -> Cluster:
+    """A new primary in ``folder/primary``, set up for streaming replication (and `settings`, more
+    ``postgresql.conf`` lines, e.g. WAL archiving). Commits wait for a synchronous standby only once
+    :func:`init_standby` has one streaming (before that, they would wait forever)."""
     folder.mkdir(parents=True, exist_ok=True)
-    _give_to_owner(folder)
+    give_to_owner(folder)
     data = folder / "primary"
     _run([pg_tool("initdb"), "-D", str(data), "-U", "root", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
     settings = ["wal_level = replica", "max_wal_senders = 10", "wal_keep_size = '256MB'",
-                "synchronous_commit = on", "fsync = on", "max_connections = 100"]
+                "synchronous_commit = on", "fsync = on", "max_connections = 100", *settings]
     with open(data / "postgresql.conf", "a") as conf:
         conf.write("\n# canteen standby drill\n" + "\n".join(settings) + "\n")
     cluster = Cluster(data, port)

@@ -11,11 +11,14 @@ import requests
 
 @dataclass
 class Ack:
-    """One acknowledged tap: its key, the entry the server booked, and when the answer came (monotonic)."""
+    """One acknowledged tap: its key, the entry the server booked, when the answer came (monotonic), and by the
+    wall clock when the tap was first sent and when it was answered (what a recovery target time compares)."""
 
     key: str
     entry_id: int
     at: float
+    sent_wall: float = 0.0
+    answered_wall: float = 0.0
 
 
 @dataclass
@@ -46,9 +49,16 @@ class Tapper(threading.Thread):
             if self.pause:
                 time.sleep(self.pause)
 
+    def tap_once(self, uid: str) -> Ack | None:
+        """One tap with a new key, retried until answered; its acknowledgement, or None if it was refused."""
+        count = len(self.acks)
+        self._tap(requests.Session(), uid, f"{self.terminal.code}-{uuid.uuid4().hex}")
+        return self.acks[-1] if len(self.acks) > count else None
+
     def _tap(self, session, uid: str, key: str) -> None:
         headers = {"X-Terminal-Id": self.terminal.code, "X-Terminal-Key": self.terminal.key, "Idempotency-Key": key}
         first_failure = None
+        sent_wall = time.time()
         while True:
             started = time.monotonic()
             try:
@@ -56,7 +66,7 @@ class Tapper(threading.Thread):
             except requests.RequestException:
                 answer = None
             if answer is not None and answer.status_code == 200:
-                self.acks.append(Ack(key, answer.json()["entry"]["id"], time.monotonic()))
+                self.acks.append(Ack(key, answer.json()["entry"]["id"], time.monotonic(), sent_wall, time.time()))
                 if first_failure is not None:
                     self.gaps.append(time.monotonic() - first_failure)
                 return

@@ -1,10 +1,12 @@
 """The deployment files name real commands and real settings."""
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from canteen.config import DEFAULTS
+from tests.services import missing_service
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 README = (DEPLOY.parent / "README.md").read_text()
@@ -39,5 +41,24 @@ def test_every_unit_runs_a_canteen_command_that_exists():
         options = re.findall(r"(--[a-z-]+)", line)
         for option in options:
             assert option in done.stdout, (unit.name, option)
-    for timer in ("rollup", "forecast", "noshow"):
+    for timer in ("rollup", "forecast", "noshow", "backup", "restore-drill"):
         assert (DEPLOY / "systemd" / f"canteen-{timer}.timer").exists()
+
+
+def test_the_pgbackrest_example_holds_only_options_pgbackrest_knows(tmp_path):
+    if shutil.which("pgbackrest") is None:
+        missing_service("pgbackrest", "not installed (Debian: apt-get install pgbackrest)")
+    config = DEPLOY / "pgbackrest" / "pgbackrest.conf"
+    (tmp_path / "conf.d").mkdir()
+    done = subprocess.run(
+        ["pgbackrest", f"--config={config}", f"--config-include-path={tmp_path / 'conf.d'}", "--stanza=canteen",
+         f"--repo1-path={tmp_path / 'repo'}", f"--log-path={tmp_path}", "info"],
+        capture_output=True, text=True, timeout=60, env={"PGBACKREST_REPO1_CIPHER_PASS": "example", "PATH": "/usr/bin"})
+    assert done.returncode == 0, done.stderr
+    assert "invalid option" not in done.stderr and "stanza: canteen" in done.stdout
+    for kind in ("full", "diff"):
+        unit = (DEPLOY / "pgbackrest" / f"pgbackrest-{kind}.service").read_text()
+        assert f"--stanza=canteen --type={kind} backup" in unit
+        assert (DEPLOY / "pgbackrest" / f"pgbackrest-{kind}.timer").exists()
+    # The archive_command the README and the example give is the one the tested procedure uses.
+    assert "archive_command = 'pgbackrest --stanza=canteen archive-push %p'" in README
