@@ -1,6 +1,8 @@
 """A synchronous standby takes over: terminals tap a real server, the primary dies hard, the standby is promoted,
-and the server (one multi-host DATABASE_URL with ``target_session_attrs=read-write``) carries on with it. No
-acknowledged tap is lost, none is booked twice, the ledger verifies on the new primary."""
+and the server (one multi-host DATABASE_URL with ``target_session_attrs=read-write``) carries on with it. Four
+terminals retry each unanswered tap with its key; a fifth is a till that charges offline into its outbox when no
+answer comes and drains it after the failover. No acknowledged tap is lost, none is booked twice, the ledger
+verifies on the new primary."""
 import json
 import os
 import shutil
@@ -17,9 +19,11 @@ from bench.canteen_server import make_app, seed
 from canteen import create_app
 from canteen.db_setup import reports_session
 from canteen.extensions import db
-from canteen.models import JournalEntry
+from canteen.models import JournalEntry, OfflineCharge, Terminal as TerminalRow
 from canteen.ops import cluster
 from canteen.ops.drill import run_command
+from tests.offline.kit import offline_link
+from tests.offline.tap_stream import TapStream, assert_booked_once, drain
 from tests.ops.conftest import free_port
 from tests.ops.tapping import Tapper, Terminal
 
@@ -84,45 +88,71 @@ def test_the_standby_takes_over_with_no_acknowledged_tap_lost_or_doubled(primary
     assert cluster.replication_state(primary) == [(cluster.STANDBY_NAME, "streaming", "sync")]
     url = (f"postgresql://root@127.0.0.1:{primary.port},127.0.0.1:{standby.port}/canteen"
            "?target_session_attrs=read-write&connect_timeout=3")
-    uids, creds = seed(make_app(primary.url("canteen")), diners=24, terminals=4)
+    uids, creds = seed(make_app(primary.url("canteen")), diners=24, terminals=5)
+    *tapping, till_creds = creds
     reports_read_the_standby(url, standby)
     server, base = serve(url, tmp_path)
-    tappers = [Tapper(base, Terminal(c.code, c.key), uids[i::4]) for i, c in enumerate(creds)]
+    tappers = [Tapper(base, Terminal(c.code, c.key), uids[i::4]) for i, c in enumerate(tapping)]
+    # The till asks online with a short timeout, as a real one does, so it goes offline while the primary is gone.
+    link = offline_link(base, till_creds.code, till_creds.key, tmp_path / "till", timeout=1.0)
     try:
-        for tapper in tappers:
-            tapper.start()
-        wait_for(lambda: all(len(t.acks) >= 10 for t in tappers), 60)
-        primary.stop("immediate")  # the machine is gone: no shutdown checkpoint, no goodbye to clients
-        killed = time.monotonic()
-        standby.promote()
-        promoted = time.monotonic()
-        wait_for(lambda: all(sum(a.at > promoted for a in t.acks) >= 10 for t in tappers), 90,
-                 lambda: [(len(t.acks), t.retries, t.refusals[:1]) for t in tappers])
+        assert link.refresh_snapshot()
+        with TapStream(link, uids) as till:
+            for tapper in tappers:
+                tapper.start()
+            wait_for(lambda: all(len(t.acks) >= 10 for t in tappers) and len(till.online) >= 10, 60)
+            primary.stop("immediate")  # the machine is gone: no shutdown checkpoint, no goodbye to clients
+            killed, offline_before = time.monotonic(), till.offline
+            # Someone decides to promote after some seconds, not at once: the till charges offline meanwhile.
+            wait_for(lambda: till.offline >= offline_before + 3, 30,
+                     lambda: f"till charged {till.offline} offline, refused {till.refused[:3]}")
+            promoting = time.monotonic()
+            standby.promote()
+            promoted = time.monotonic()
+            online_before = len(till.online)
+            wait_for(lambda: all(sum(a.at > promoted for a in t.acks) >= 10 for t in tappers)
+                     and len(till.online) >= online_before + 10, 90,
+                     lambda: [(len(t.acks), t.retries, t.refusals[:1]) for t in tappers] + [len(till.online)])
+        queued = link.outbox.stats().pending
+        drain_seconds = drain(link)  # what the till's sync thread does once the server answers again
     finally:
         for tapper in tappers:
             tapper.stop()
         stop(server)
+        link.outbox.close()
     assert not any(t.refusals for t in tappers), [t.refusals[:3] for t in tappers]
+    # A refusal (an answer other than 503) turns the diner away instead of charging offline.
+    assert till.refused == [] and till.offline > 0 and queued == till.offline, (till.refused[:3], till.offline)
     acks = [a for t in tappers for a in t.acks]
-    resumed = max(min(a.at for a in t.acks if a.at > killed) for t in tappers) - killed
+    # From the promotion, not the kill: the wait before it stands for a person deciding, which the canteen can't cut.
+    resumed = max(min(a.at for a in t.acks if a.at > promoting) for t in tappers) - promoting
 
     assert not standby.in_recovery()
     app = make_app(standby.url("canteen"))
     with app.app_context():
-        meals = db.session.execute(select(JournalEntry.id).where(JournalEntry.kind == "meal")).scalars().all()
+        till_id = db.session.scalar(select(TerminalRow.id).where(TerminalRow.code == till_creds.code))
+        meals = db.session.execute(select(JournalEntry.id, JournalEntry.terminal_id, JournalEntry.idempotency_key)
+                                   .where(JournalEntry.kind == "meal")).all()
+        till_booked = assert_booked_once(db.session, till_id, till)
+        drained = db.session.scalar(select(func.count()).select_from(OfflineCharge)
+                                    .where(OfflineCharge.terminal_id == till_id))
         db.session.remove()
         db.engine.dispose()
-    booked = set(meals)
+    booked = {entry for entry, terminal, _ in meals if terminal != till_id}
     lost = [a for a in acks if a.entry_id not in booked]
     doubled = [entry for entry, n in Counter(a.entry_id for a in acks).items() if n > 1]
     unanswered = booked - {a.entry_id for a in acks}
     assert lost == [] and doubled == [] and unanswered == set()
-    assert len(meals) == len(acks)
+    assert len(booked) == len(acks) and len(meals) == len(acks) + till_booked
+    assert [key for key, n in Counter(key for *_, key in meals).items() if n > 1] == []
+    assert drained == till.offline
     proof = run_command(standby.url("canteen"), "ledger", "verify")
     assert proof.returncode == 0, proof.stdout + proof.stderr
     assert "ledger OK" in proof.stdout
 
     FIGURES.write_text(json.dumps({
-        "taps_acknowledged": len(acks), "taps_lost": len(lost), "taps_doubled": len(doubled),
-        "retries": sum(t.retries for t in tappers), "promote_seconds": round(promoted - killed, 2),
-        "taps_resumed_seconds": round(resumed, 2), "terminals": len(tappers)}, indent=2))
+        "taps_acknowledged": len(acks) + till.acknowledged, "taps_lost": len(lost), "taps_doubled": len(doubled),
+        "retries": sum(t.retries for t in tappers), "primary_down_seconds": round(promoting - killed, 2),
+        "promote_seconds": round(promoted - promoting, 2), "taps_resumed_seconds": round(resumed, 2),
+        "offline_taps_queued": queued, "offline_taps_drained": drained,
+        "outbox_drain_seconds": round(drain_seconds, 2), "terminals": len(tappers) + 1}, indent=2))
