@@ -30,7 +30,7 @@ import time
 from http import HTTPStatus
 
 from flask import current_app, has_app_context
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from canteen import metrics
 from canteen.api.auth import cached_terminal
@@ -63,6 +63,10 @@ def _note_fallback(exc: Exception) -> None:
         reason = "replayed"
     elif isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == _CHANGED_SINCE_READ:
         reason = "changed"
+    elif isinstance(exc, OperationalError):  # the database is out of reach: one line, not a traceback per tap
+        reason = "unavailable"
+        log.warning("tap lane: the database is out of reach, the Flask route answers: %s",
+                    str(exc.orig or exc).splitlines()[0][:200])
     else:
         reason = "error"
         log.error("tap lane: a tap failed and was handed to the Flask route", exc_info=exc)
@@ -112,8 +116,12 @@ class TapLane:
         try:
             # A request in an app context someone else pushed (tests, the embedded server) books on that
             # context's session, as the route would; a server's request books on a connection of its own.
-            conn = None if shared else self._connection(environ)
-            session = db.session() if shared else CoreSession(conn, optimistic=_optimistic(conn))
+            try:
+                conn = None if shared else self._connection(environ)
+                session = db.session() if shared else CoreSession(conn, optimistic=_optimistic(conn))
+            except Exception as exc:  # no database to connect to (a primary lost, say): the route answers 503
+                _note_fallback(exc)
+                return None
             try:
                 terminal = cached_terminal(code, key, session)
                 actor = actor_for(header, terminal, None)
