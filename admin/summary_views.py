@@ -7,14 +7,14 @@ from admin.formatting import error_text
 from admin.security import READERS, requires
 from admin.xlsx import MIME, lines_workbook
 from canteen.errors import DomainError
-from canteen.extensions import db
+from canteen.db_setup import reports_session
 from canteen.figures import all_definitions
 from canteen.reports import work_summary
 
 
 def _summary():
     filters = parse_filters(request.args)
-    return filters, work_summary(db.session, filters)
+    return filters, work_summary(reports_session(), filters)
 
 
 @bp.get("/summary")
