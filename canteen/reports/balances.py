@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from canteen.errors import DomainError
 from canteen.models import Account, Department, DinerCategory, JournalEntry, Person, Posting, PostingTally
+from canteen.money import yuan_sign
 from canteen.models.ledger import PERSON_KINDS
 from canteen.reports.base import KIND_LABELS, Column, Filters, Report, by_person, names
 from canteen.reports.person_ledger import balance_before, person_entries
@@ -96,7 +97,7 @@ def _reconcile(session: Session, filters: Filters, report: Report, totals: dict)
         ok = all(ledger[k] == totals[k] for k in WALLETS)
         report.totals["reconciled"] = ok
         report.notes.append(("与账户余额一致" if ok else "与账户余额不一致！") +
-                            "：" + "，".join(f"{WALLETS[k]} {ledger[k] / 100:.2f} 元" for k in WALLETS))
+                            "：" + "，".join(f"{WALLETS[k]} {yuan_sign(ledger[k])}" for k in WALLETS))
 
 
 def _moved(session: Session, filters: Filters, cut: Cut, *, start=None, through=None) -> list:
@@ -149,8 +150,8 @@ def funds_summary(session: Session, filters: Filters, cut: Cut = DIRECT) -> Repo
         columns=[Column("item", "项目"), *[Column(k, label, "fen") for k, label in WALLETS.items()],
                  Column("total", "合计", "fen")],
         rows=rows, totals=totals, chart=("item", "total"),
-        notes=[f"期初 {totals['opening'] / 100:.2f} + 收入 {money_in / 100:.2f} - 支出 {money_out / 100:.2f}"
-               f" = 期末 {totals['closing'] / 100:.2f} 元"])
+        notes=[f"期初 {yuan_sign(totals['opening'])} + 收入 {yuan_sign(money_in)} - 支出 {yuan_sign(money_out)}"
+               f" = 期末 {yuan_sign(totals['closing'])}"])
     _reconcile(session, filters, report, {**closing, "total": totals["closing"]})
     return report
 
@@ -172,4 +173,4 @@ def statement(session: Session, filters: Filters) -> Report:
                  *[Column(k, label.replace("余额", ""), "fen") for k, label in WALLETS.items()],
                  Column("balance", "余额", "fen")],
         rows=rows, totals={"opening": opening, "closing": balance, "count": len(rows)},
-        notes=[f"期初余额 {opening / 100:.2f} 元，期末余额 {balance / 100:.2f} 元（现金、补贴与押金合计）"])
+        notes=[f"期初余额 {yuan_sign(opening)}，期末余额 {yuan_sign(balance)}（现金、补贴与押金合计）"])

@@ -12,6 +12,7 @@ since the rollup) are counted in the database from the bookings and the journal.
 from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from canteen.money import count
 from canteen.models import Department, MealPeriod, Person
 from canteen.models.bookings import MealBooking
 from canteen.models.report_rollup import BookingChange, BookingTally
@@ -144,6 +145,6 @@ def booking_report(session: Session, filters: Filters, cut: Cut = DIRECT) -> Rep
                  Column("came", "报餐已就餐", "int"), Column("no_show", "报餐未就餐", "int"),
                  Column("walk_in", "未报餐就餐", "int"), Column("ate", "就餐合计", "int")],
         rows=rows, totals=totals, chart=("label", "no_show"),
-        notes=[f"报餐 {totals['booked']} 份，其中已就餐 {totals['came']}、未就餐 {totals['no_show']}；"
-               f"未报餐就餐 {totals['walk_in']} 人次；就餐合计 {totals['ate']} 人次（终端刷卡且未全额退款）。"],
+        notes=[f"报餐 {count(totals['booked'])} 份，其中已就餐 {count(totals['came'])}、未就餐 {count(totals['no_show'])}；"
+               f"未报餐就餐 {count(totals['walk_in'])} 人次；就餐合计 {count(totals['ate'])} 人次（终端刷卡且未全额退款）。"],
     )

@@ -3,6 +3,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from canteen.clock import business_date
+from canteen.money import count, yuan_sign
 from canteen.models import Account, Card, CardEvent, Department, JournalEntry, Person, Posting
 from canteen.reports.base import Column, Filters, Report, by_person, in_period, names
 
@@ -80,5 +81,5 @@ def card_report(session: Session, filters: Filters) -> Report:
                  Column("name", "姓名"), Column("department", "部门"), Column("cash", "清退现金", "fen"),
                  Column("subsidy", "退回补贴", "fen")],
         rows=rows, totals=totals,
-        notes=[f"新办 {totals['new']} 张，补办 {totals['reissued']} 张，挂失 {totals['lost']} 张，"
-               f"清退 {totals['cancelled']} 人次，清退现金 {totals['cancelled_cash'] / 100:.2f} 元（含押金）"])
+        notes=[f"新办 {count(totals['new'])} 张，补办 {count(totals['reissued'])} 张，挂失 {count(totals['lost'])} 张，"
+               f"清退 {count(totals['cancelled'])} 人次，清退现金 {yuan_sign(totals['cancelled_cash'])}（含押金）"])

@@ -10,6 +10,7 @@ from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from canteen.models import HeadcountTally, JournalEntry, MealPeriod, MealTally, Person
+from canteen.money import count
 from canteen.models.diner_tally import DinerTally
 from canteen.reports.base import Column, Filters, Report, by_person, in_period, refunded_by_meal, rounded_ratio, served
 from canteen.reports.tallies import DIRECT, Cut, consistent, none_for_zero, open_days
@@ -224,14 +225,14 @@ def headcount(session: Session, filters: Filters, count_people: bool = True, cut
         columns=[Column("date", "日期", "date"), Column("meal_period", "餐次"), Column("visits", "就餐人次", "int"),
                  Column("diners", "就餐人数", "int"), Column("guests", "来宾用餐", "int")],
         rows=rows, totals=totals, chart=("label", "diners"),
-        notes=[f"就餐人次合计 {totals['visits']}（职工），共 {totals['meals']} 餐（时段外消费不算一餐），"
+        notes=[f"就餐人次合计 {count(totals['visits'])}（职工），共 {count(totals['meals'])} 餐（时段外消费不算一餐），"
                f"平均每餐就餐人数约 {totals['average_per_meal']} 人（职工），"
-               + ("" if people is None else f"不同就餐者 {people} 人；")
-               + f"就餐人数最多的一餐：{totals['busiest']}（{totals['busiest_diners']} 人），"
-               f"午餐最多 {totals['busiest_lunch']} 人（职工）。"
+               + ("" if people is None else f"不同就餐者 {count(people)} 人；")
+               + f"就餐人数最多的一餐：{totals['busiest']}（{count(totals['busiest_diners'])} 人），"
+               f"午餐最多 {count(totals['busiest_lunch'])} 人（职工）。"
                + ("" if totals["guests"] is None else
-                  f"含来宾（接待用餐）：供餐人次 {totals['all_visits']}，平均每餐约 {totals['all_average_per_meal']} 人，"
-                  f"午餐最多 {totals['all_busiest_lunch']} 人。")
+                  f"含来宾（接待用餐）：供餐人次 {count(totals['all_visits'])}，平均每餐约 {totals['all_average_per_meal']} 人，"
+                  f"午餐最多 {count(totals['all_busiest_lunch'])} 人。")
                + "全额退款的消费（按就餐日期）和报餐未就餐的扣费不计；"
                "来宾用餐（接待餐券）另列一栏，按部门或人员类别筛选时不列。"],
     )

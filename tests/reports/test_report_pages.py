@@ -164,3 +164,25 @@ def test_a_year_is_listed_in_time_order_only(canteen, signed_in):
     assert "已按时间排序" in page
     assert not re.search(r'<a class="sort[^"]*" href="[^"]*sort=amount', page)
     assert "一个月以内" in page
+
+
+#: Money written in a note: an amount with a decimal point (the one format is ￥1,234.50).
+_AMOUNT = re.compile(r"(?<![\d,￥.])-?\d[\d,]*\.\d{2}(?!\d)")
+#: A number of four digits or more without grouping (dates and the 1—11月 kind of span aside).
+_UNGROUPED = re.compile(r"(?<![\d,.\-—])\d{4,}(?![\d\-—年月])")
+
+
+@pytest.mark.parametrize("key", sorted(REPORTS))
+def test_every_report_note_writes_money_and_counts_in_the_one_format(app, canteen, key):
+    """The lines under a report's table use :mod:`canteen.money`: ￥ and grouping for money, grouping for counts."""
+    from werkzeug.datastructures import MultiDict
+
+    from admin.report_views import run_report
+
+    args = MultiDict({**PERIOD, "person": canteen.people[0].staff_no} if key == "statement" else PERIOD)
+    with app.test_request_context():
+        _filters, report, _listing = run_report(key, args)
+    for note in report.notes:
+        assert not [m for m in _AMOUNT.findall(note) if not note[note.index(m) - 1:].startswith("￥")], note
+        assert not _UNGROUPED.findall(note), note
+        assert not re.search(r"\d\s*元", note), note

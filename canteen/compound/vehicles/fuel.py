@@ -20,6 +20,7 @@ from canteen.compound.vehicles.models import Vehicle
 from canteen.errors import DomainError
 from canteen.ledger.accounts import system_account
 from canteen.ledger.booking import post_entry
+from canteen.money import yuan_sign
 from canteen.models import Account, JournalEntry, Posting, utcnow
 
 FUND = "fuel_fund"
@@ -129,7 +130,7 @@ def spend_card(session: Session, *, card: FuelCard, station: FuelStation, amount
     account = session.scalars(select(Account).where(Account.id == card.account_id).with_for_update()
                               .execution_options(populate_existing=True)).one()
     if account.balance < amount_fen:
-        raise DomainError("insufficient_balance", f"{card.vehicle.plate} 卡余额 {account.balance / 100:.2f} 元")
+        raise DomainError("insufficient_balance", f"{card.vehicle.plate} 卡余额 {yuan_sign(account.balance)}")
     station_account = session.get(Account, station.account_id)
     booked = post_entry(session, kind="fuel_spend", amount=amount_fen,
                         postings=[(account, -amount_fen), (station_account, amount_fen)], created_dt=utcnow(),
