@@ -96,3 +96,20 @@ def test_a_guest_request_is_approved_by_a_second_manager_and_its_tickets_print_a
     listing = signed_in("auditor").get("/admin/guest-meals").get_data(as_text=True)
     balances = listing.split('id="department-balances"')[1]
     assert "办公室" in balances and balances.count("20.00") >= 2  # owed, and the postings say the same
+
+
+def test_a_forecasts_basis_reads_in_the_pages_language(app):
+    """The basis is stored in a fixed form (canteen.forecast.predict); the page words it for the reader."""
+    from flask_babel import force_locale
+
+    from admin.kitchen_views import basis_text
+    from canteen.forecast import Calendar, predict
+
+    history = {date(2026, 11, 2) + timedelta(days=7 * w): 100 + w for w in range(4)}  # four Mondays
+    made = predict(history, date(2026, 11, 30), Calendar(), booked=140)
+    with app.test_request_context("/admin/kitchen"):
+        assert basis_text(made.basis) == "星期一近几周中位数 101.5 × 近两周趋势 1.01；已报餐 140 人"
+        assert basis_text("no history") == "没有历史数据"
+    with app.test_request_context("/admin/kitchen"), force_locale("en"):
+        assert basis_text(made.basis) == "Median of recent Mondays 101.5 × two-week trend 1.01; 140 booked"
+        assert basis_text("not served on weekday 7") == "Not served on Sunday"
