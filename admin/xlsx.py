@@ -33,14 +33,15 @@ def sheet_title(text: str) -> str:
     return (_SHEET_FORBIDDEN.sub("", text) or "报表")[:31]
 
 
-def export_name(title: str, start: date | None = None, end: date | None = None) -> str:
-    """``消费明细_2026-12-01_2026-12-07.xlsx``: the report's Chinese title and its period."""
+def export_name(title: str, start: date | None = None, end: date | None = None, suffix: str = ".xlsx") -> str:
+    """``消费明细_2026-12-01_2026-12-07.xlsx``: the Chinese title of what is exported and its period. Every file
+    the back office hands out is named by this (exports, import templates, the work summary's documents)."""
     parts = [_FILE_FORBIDDEN.sub("_", title).strip("_") or "报表"]
     if start is not None:
         parts.append(start.isoformat())
     if end is not None and end != start:
         parts.append(end.isoformat())
-    return "_".join(parts) + ".xlsx"
+    return "_".join(parts) + suffix
 
 
 def cell_value(value, kind: str):
@@ -94,9 +95,9 @@ def frame(sheet, header_row: int = 1) -> None:
     _table(sheet, header_row, sheet.max_row, sheet.max_column, [])
 
 
-def download(body: bytes, filename: str):
-    """The .xlsx as an attachment; a Chinese `filename` is sent in RFC 5987 form (filename*=UTF-8'')."""
-    return send_file(io.BytesIO(body), mimetype=MIME, as_attachment=True, download_name=filename)
+def download(body: bytes, filename: str, mimetype: str = MIME):
+    """The file as an attachment; a Chinese `filename` is sent in RFC 5987 form (filename*=UTF-8'')."""
+    return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=filename)
 
 
 def _width(label: str, kind: str) -> int:

@@ -164,7 +164,7 @@ def compound_export(module: str, resource: str):
     res = _resource(module, resource)
     if res.sheet is None:
         abort(404)
-    return _xlsx(sheets.export(db.session, res.sheet), f"{res.sheet.key}.xlsx")
+    return download(sheets.export(db.session, res.sheet), export_name(res.sheet.title))
 
 
 @bp.get("/compound/<module>/<resource>/template.xlsx")
@@ -174,7 +174,7 @@ def compound_template(module: str, resource: str):
     res = _resource(module, resource)
     if res.sheet is None:
         abort(404)
-    return _xlsx(sheets.workbook(res.sheet), f"{res.sheet.key}_template.xlsx")
+    return download(sheets.workbook(res.sheet), export_name(f"{res.sheet.title}_导入模板"))
 
 
 @bp.route("/compound/<module>/<resource>/import", methods=["GET", "POST"])
@@ -201,9 +201,6 @@ def compound_import(module: str, resource: str):
     flash(f"已导入 {count} 行")
     return redirect(url_for("admin.compound_list", module=module, resource=resource))
 
-
-def _xlsx(body: bytes, filename: str) -> Response:
-    return Response(body, mimetype=sheets.MIME, headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 def _report(module: str, key: str):

@@ -12,6 +12,7 @@ from admin.compound.roles import MODULE_KEYS
 from admin.filters import parse_filters
 from admin.formatting import error_text
 from admin.security import READERS, requires
+from admin.xlsx import download, export_name
 from canteen.compound import yearbook, yearbook_render
 from canteen.compound.common import local_today
 from canteen.errors import DomainError
@@ -81,8 +82,7 @@ def compound_yearbook_docx():
         _filters, _summary, book = _build(year)
     except DomainError as exc:
         return Response(error_text(exc), status=exc.status, mimetype="text/plain")
-    return Response(yearbook_render.docx_bytes(book), mimetype=DOCX,
-                    headers={"Content-Disposition": f"attachment; filename=work_summary_{year}.docx"})
+    return download(yearbook_render.docx_bytes(book), export_name(f"{year}年工作总结", suffix=".docx"), DOCX)
 
 
 @bp.get("/compound/yearbook.txt")
