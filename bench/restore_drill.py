@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from bench import pg
 from bench.reports import fill, migrate
@@ -80,6 +81,9 @@ def main(argv=None) -> int:
     p.add_argument("--diners", type=int, default=5000)
     p.add_argument("--jobs", type=int, default=1, help="parallel pg_restore jobs in the drill")
     p.add_argument("--database", help="drill a database an earlier run kept (nothing is loaded)")
+    p.add_argument("--copy-of", metavar="NAME",
+                   help="instead of loading, copy a database `bench.reports --keep` filled (CREATE DATABASE ... "
+                        "TEMPLATE) and chain the copy")
     p.add_argument("--keep", action="store_true", help="keep the loaded database afterwards")
     args = p.parse_args(argv)
     admin_url = os.environ.get("CANTEEN_BENCH_POSTGRES_URL", pg.DEFAULT_ADMIN_URL)
@@ -87,7 +91,17 @@ def main(argv=None) -> int:
     url = pg.database_url(admin_url, name)
     load_seconds = chain_seconds = None
     try:
-        if not args.database:
+        if args.copy_of:
+            started = time.perf_counter()
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
+                                                                                 sql.Identifier(args.copy_of)))
+            with psycopg.connect(url) as conn:
+                args.entries = conn.execute("SELECT max(id) FROM journal_entry").fetchone()[0]
+            load_seconds = time.perf_counter() - started
+            print(f"copied {args.copy_of} ({args.entries:,} entries) in {load_seconds:.0f} s", flush=True)
+            chain_seconds = rechain(url, args.entries)
+        elif not args.database:
             pg.create_database(admin_url, name)
             migrate(url)
             last = date.today() - timedelta(days=1)
