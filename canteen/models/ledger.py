@@ -79,6 +79,9 @@ class JournalEntry(Base):
         CheckConstraint("(kind = 'refund') = (original_id IS NOT NULL)", name="refund_original"),
         Index("ix_journal_entry_person_day", "person_id", "business_date"),
         Index("ix_journal_entry_day_kind", "business_date", "kind"),
+        # Refunds by day (a report reads only those from its period's first day on); meals never touch it.
+        Index("ix_journal_entry_refund_day", "business_date", "original_id",
+              postgresql_where=text("kind = 'refund'"), sqlite_where=text("kind = 'refund'")),
         # Columns empty on meals: indexed only where set, so a tap's insert does not touch these indexes.
         *(Index(f"ix_journal_entry_{column}", column, postgresql_where=text(f"{column} IS NOT NULL"),
                 sqlite_where=text(f"{column} IS NOT NULL")) for column in SPARSE_COLUMNS),

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from canteen.models import Department, DinerCategory, EntryTally, JournalEntry, MealPeriod, Person, Terminal
-from canteen.reports.base import Column, Filters, Report, names
+from canteen.reports.base import Column, Filters, Report, names, refunds_of_meals
 from canteen.reports.tallies import DIRECT, Cut, consistent, entry_tally, grain_for, none_for_zero
 
 DIMENSIONS = {"department": "部门", "category": "人员类别", "terminal": "终端", "meal_period": "餐次",
@@ -65,9 +65,9 @@ def consumption_summary(session: Session, filters: Filters, by: str = "departmen
         .group_by(_key(by, meal, meal))).all()
     original = aliased(JournalEntry)
     refunds = session.execute(_restrict(
-        select(_key(by, original, original), func.count(), func.sum(refund.amount)).select_from(refund)
-        .join(original, original.id == refund.original_id).join(Person, Person.id == refund.person_id)
-        .where(refund.kind == "refund", original.kind == "meal"), filters, original, original)
+        refunds_of_meals(select(_key(by, original, original), func.count(), func.sum(refund.amount))
+                         .select_from(refund), refund, original, filters)
+        .join(Person, Person.id == refund.person_id), filters, original, original)
         .group_by(_key(by, original, original))).all()
     if grain:
         meals += _tallied(session, filters, by, grain, "meal")

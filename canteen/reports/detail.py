@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from canteen.models import Department, JournalEntry, MealPeriod, Operator, Person, Terminal
-from canteen.reports.base import KIND_LABELS, METHOD_LABELS, Column, Filters, Report, names
+from canteen.reports.base import KIND_LABELS, METHOD_LABELS, Column, Filters, Report, names, refunds_of_meals
 from canteen.reports.consumption import _restrict, consumption_summary
 from canteen.reports.money_in import _topup_rows, topup_summary
 
@@ -96,11 +96,11 @@ def consumption_listing(session: Session, filters: Filters, paging: Paging) -> L
                              meal.meal_period_id, meal.operator_id, *cols).join(Person, Person.id == meal.person_id)
                       .where(meal.kind == "meal"), filters, meal, meal)
     # A refund counts on its meal's business date (the one rule of canteen.reports.consumption).
-    refunds = _restrict(select(refund.id, refund.created_dt, original.business_date, refund.kind,
-                               (-refund.amount).label("amount"), original.terminal_id, original.meal_period_id,
-                               refund.operator_id, *cols)
-                        .join(original, original.id == refund.original_id).join(Person, Person.id == refund.person_id)
-                        .where(refund.kind == "refund", original.kind == "meal"), filters, original, original)
+    refunds = _restrict(refunds_of_meals(select(refund.id, refund.created_dt, original.business_date, refund.kind,
+                                                (-refund.amount).label("amount"), original.terminal_id,
+                                                original.meal_period_id, refund.operator_id, *cols),
+                                         refund, original, filters)
+                        .join(Person, Person.id == refund.person_id), filters, original, original)
     need = paging.offset + paging.size
     # Each part in the page's order, cut to the rows the page can need, then merged.
     meal_keys = {"business_date": meal.business_date, "id": meal.id, "amount": meal.amount,
