@@ -3,7 +3,7 @@ from canteen.models.audit import AuditEntry, AuditHead
 from canteen.models.base import Base, utcnow
 from canteen.models.cards import Card, CardEvent
 from canteen.models.idempotency import IdempotencyRecord
-from canteen.models.ledger import Account, JournalEntry, LedgerHead, Posting
+from canteen.models.ledger import Account, JournalEntry, LedgerHead, Posting, RefundMeal
 from canteen.models.meals import MealPeriod, MealPrice
 from canteen.models.offline import OfflineCharge, OfflineCursor, OfflineException, OfflineGap
 from canteen.models.people import Department, DinerCategory, Person
@@ -15,7 +15,7 @@ from canteen.models.subsidies import RefundRequest, SubsidyBatch
 __all__ = [
     "Account", "AuditEntry", "AuditHead", "Base", "Card", "CardEvent", "Department", "DinerCategory",
     "IdempotencyRecord", "JournalEntry", "LedgerHead", "MealPeriod", "MealPrice", "OfflineCharge", "OfflineCursor", "OfflineException", "OfflineGap", "Operator", "Person", "Posting",
-    "RefundRequest", "Shift", "SubsidyBatch", "Terminal", "utcnow",
+    "RefundMeal", "RefundRequest", "Shift", "SubsidyBatch", "Terminal", "utcnow",
 ]
 import canteen.compound.models  # noqa: E402,F401  (the service center's modules: offices, vehicles, energy ...)
 import canteen.models.bookings  # noqa: E402,F401  (meal booking 报餐)

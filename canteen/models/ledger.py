@@ -132,6 +132,32 @@ class Posting(Base):
     entry: Mapped[JournalEntry] = relationship(back_populates="postings")
 
 
+class RefundMeal(Base):
+    """Each refund of a meal, filed as the reports count it: on its meal's business day, terminal and meal period
+    (the columns are named as the meal's, so a report restricts and groups it as it does meals), with the
+    refund's person, amount, operator and time.
+
+    Written by the database itself (trigger ``refund_meal_insert`` on ``journal_entry``, migration
+    f7c3e5a9b2d4), so every writer of refunds fills it; a report of a year reads it instead of looking up
+    thousands of meals in the journal. Facts of the journal, never changed.
+    """
+
+    __tablename__ = "refund_meal"
+    __table_args__ = (Index("ix_refund_meal_day", "business_date"),)
+
+    refund_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), primary_key=True, autoincrement=False)
+    meal_id: Mapped[int] = mapped_column(Id)
+    #: The meal's business day, terminal and meal period.
+    business_date: Mapped[date] = mapped_column(Date)
+    terminal_id: Mapped[int | None] = mapped_column(Id)
+    meal_period_id: Mapped[int | None] = mapped_column(Id)
+    #: The refund's person, amount (positive fen), operator and time.
+    person_id: Mapped[int | None] = mapped_column(Id)
+    amount: Mapped[int] = mapped_column(Fen)
+    operator_id: Mapped[int | None] = mapped_column(Id)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class LedgerHead(Base):
     """The single row holding the end of the hash chain; locking it orders entries."""
 

@@ -132,15 +132,6 @@ def refunded_by_meal(since: date | None = None):
     return query.group_by(refund.original_id).subquery()
 
 
-def refunds_of_meals(query, refund, meal, filters: "Filters"):
-    """`query` over refunds (`refund`) joined to their meals (`meal`), kept to refunds of meals in the filters'
-    period: a refund counts on its meal's business date. A refund is never booked before its meal, so only
-    refunds from the period's first day on are read (the journal's day index cuts years of refunds away)."""
-    return (query.join(meal, meal.id == refund.original_id)
-            .where(refund.kind == "refund", meal.kind == "meal", refund.business_date >= filters.start,
-                   meal.business_date >= filters.start, meal.business_date <= filters.end))
-
-
 def names(session: Session, model, column="name") -> dict[int, str]:
     """id -> display name for a small table (departments, categories, terminals, meal periods)."""
     return dict(session.execute(select(model.id, getattr(model, column))).all())

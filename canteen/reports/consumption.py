@@ -4,14 +4,16 @@ The detail listing is in :mod:`canteen.reports.detail`.
 
 Meals count on their business date; a refund counts on its meal's business date (a refund made in a later
 month takes the meal out of the meal's month, as 就餐人次 does), against the meal's terminal and meal period.
-Net consumption (个人消费) is meals less refunds. Refunds are few: they are read from the journal always,
-because the entry tally files them under their own date.
+Net consumption (个人消费) is meals less refunds. Refunds are few: they are read from ``refund_meal`` always
+(the database files every refund of a meal there under its meal's day, terminal and meal period), because the
+entry tally files them under their own date.
 """
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from canteen.models import Department, DinerCategory, EntryTally, JournalEntry, MealPeriod, Person, Terminal
-from canteen.reports.base import Column, Filters, Report, names, refunds_of_meals
+from canteen.models import (Department, DinerCategory, EntryTally, JournalEntry, MealPeriod, Person, RefundMeal,
+                            Terminal)
+from canteen.reports.base import Column, Filters, Report, names
 from canteen.reports.tallies import DIRECT, Cut, consistent, entry_tally, grain_for, none_for_zero
 
 DIMENSIONS = {"department": "部门", "category": "人员类别", "terminal": "终端", "meal_period": "餐次",
@@ -58,17 +60,16 @@ def consumption_summary(session: Session, filters: Filters, by: str = "departmen
         raise ValueError(by)
     grain = grain_for(cut, filters, by)
     since = cut.watermark if grain else 0
-    meal, refund = JournalEntry, aliased(JournalEntry)
+    meal = JournalEntry
     meals = session.execute(_restrict(
         select(_key(by, meal, meal), func.count(), func.sum(meal.amount)).select_from(meal)
         .join(Person, Person.id == meal.person_id).where(meal.kind == "meal", meal.id > since), filters, meal, meal)
         .group_by(_key(by, meal, meal))).all()
-    original = aliased(JournalEntry)
+    # Refunds on their meals' day, terminal and meal period (refund_meal files them so).
+    r = RefundMeal
     refunds = session.execute(_restrict(
-        refunds_of_meals(select(_key(by, original, original), func.count(), func.sum(refund.amount))
-                         .select_from(refund), refund, original, filters)
-        .join(Person, Person.id == refund.person_id), filters, original, original)
-        .group_by(_key(by, original, original))).all()
+        select(_key(by, r, r), func.count(), func.sum(r.amount)).select_from(r).join(Person, Person.id == r.person_id),
+        filters, r, r).group_by(_key(by, r, r))).all()
     if grain:
         meals += _tallied(session, filters, by, grain, "meal")
     label = _labeller(session, by)

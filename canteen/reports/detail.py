@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import literal, select
+from sqlalchemy.orm import Session
 
-from canteen.models import Department, JournalEntry, MealPeriod, Operator, Person, Terminal
-from canteen.reports.base import KIND_LABELS, METHOD_LABELS, Column, Filters, Report, names, refunds_of_meals
+from canteen.models import Department, JournalEntry, MealPeriod, Operator, Person, RefundMeal, Terminal
+from canteen.reports.base import KIND_LABELS, METHOD_LABELS, Column, Filters, Report, names
 from canteen.reports.consumption import _restrict, consumption_summary
 from canteen.reports.money_in import _topup_rows, topup_summary
 
@@ -90,22 +90,22 @@ CONSUMPTION_COLUMNS = [
 
 def consumption_listing(session: Session, filters: Filters, paging: Paging) -> Listing:
     """Meals and refunds (refunds negative, on the meal's terminal and meal period) one page at a time."""
-    meal, refund, original = JournalEntry, aliased(JournalEntry), aliased(JournalEntry)
+    meal, refund = JournalEntry, RefundMeal
     cols = (Person.staff_no, Person.name, Person.department_id)
     meals = _restrict(select(meal.id, meal.created_dt, meal.business_date, meal.kind, meal.amount, meal.terminal_id,
                              meal.meal_period_id, meal.operator_id, *cols).join(Person, Person.id == meal.person_id)
                       .where(meal.kind == "meal"), filters, meal, meal)
-    # A refund counts on its meal's business date (the one rule of canteen.reports.consumption).
-    refunds = _restrict(refunds_of_meals(select(refund.id, refund.created_dt, original.business_date, refund.kind,
-                                                (-refund.amount).label("amount"), original.terminal_id,
-                                                original.meal_period_id, refund.operator_id, *cols),
-                                         refund, original, filters)
-                        .join(Person, Person.id == refund.person_id), filters, original, original)
+    # A refund counts on its meal's business date, terminal and meal period (the one rule of
+    # canteen.reports.consumption): refund_meal files it so.
+    refunds = _restrict(select(refund.refund_id.label("id"), refund.created_dt, refund.business_date,
+                               literal("refund").label("kind"), (-refund.amount).label("amount"), refund.terminal_id,
+                               refund.meal_period_id, refund.operator_id, *cols)
+                        .join(Person, Person.id == refund.person_id), filters, refund, refund)
     need = paging.offset + paging.size
     # Each part in the page's order, cut to the rows the page can need, then merged.
     meal_keys = {"business_date": meal.business_date, "id": meal.id, "amount": meal.amount,
                  "staff_no": Person.staff_no}
-    refund_keys = {"business_date": original.business_date, "id": refund.id, "amount": -refund.amount,
+    refund_keys = {"business_date": refund.business_date, "id": refund.refund_id, "amount": -refund.amount,
                    "staff_no": Person.staff_no}
     first_meals = meals.order_by(*_order(meal_keys, paging)).limit(need).subquery()
     first_refunds = refunds.order_by(*_order(refund_keys, paging)).limit(need).subquery()

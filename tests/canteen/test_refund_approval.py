@@ -91,3 +91,25 @@ def test_refund_approval_over_the_api_answers_202_then_201(world, client, big_me
     assert (r.status_code, r.json["error"]["code"]) == (403, "forbidden")
     r = client.post(f"/api/v1/refund-requests/{request_id}/approve", headers=world.headers(operator=manager))
     assert r.status_code == 201 and r.json["entry"]["amount"] == 9000
+
+
+def test_the_database_files_each_refund_on_its_meals_day_terminal_and_meal_period(world, big_meal):
+    """refund_meal (what consumption reads refunds from) is written by the database for every refund of a meal,
+    whoever books it, and refuses to be changed, like the journal."""
+    from canteen.models import RefundMeal
+
+    cashier = world.operator("cashier")
+    first = refund(world.session, world.actor(cashier), world.rules, original_id=big_meal.entry.id, amount=3000,
+                   reason="少打一个菜").entry
+    world.session.commit()
+    filed = world.session.get(RefundMeal, first.id)
+    meal = big_meal.entry
+    assert (filed.meal_id, filed.business_date, filed.terminal_id, filed.meal_period_id) == \
+        (meal.id, meal.business_date, meal.terminal_id, meal.meal_period_id)
+    assert (filed.person_id, filed.amount, filed.operator_id) == (first.person_id, 3000, cashier.id)
+    assert filed.created_dt == first.created_dt
+    for statement in ("UPDATE refund_meal SET amount = 1", "DELETE FROM refund_meal"):
+        with pytest.raises(Exception, match="append-only"):
+            world.session.execute(text(statement))
+        world.session.rollback()
+    assert world.session.scalar(text("SELECT count(*) FROM refund_meal")) == 1
