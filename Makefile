@@ -28,9 +28,11 @@ LIVE ?= 1
 demo: install
 	CANTEEN_DEMO_LIVE=$(LIVE) $(VENV)/bin/canteen demo --host $(HOST) --port $(PORT)
 
-## test: the whole suite (SQLite always; PostgreSQL, Redis, pcscd when configured, see README)
+## test: the whole suite (SQLite always; PostgreSQL, Redis, pcscd when configured, see README), on
+## TEST_WORKERS pytest-xdist workers (`make test TEST_WORKERS=0`: one process)
+TEST_WORKERS ?= 2
 test: install-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## bench: the lunch-rush benchmark against PostgreSQL
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed

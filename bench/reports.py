@@ -40,12 +40,13 @@ from sqlalchemy.orm import Session
 from bench import pages, pg
 from bench.lunch_rush import wait_for_quiet
 from canteen import reports
+from canteen.config import engine_options
 from canteen.reports import Filters
 from canteen.reports.bookings import booking_report
 
 CHUNK = 1_000_000
 #: PostgreSQL settings the JSON line reports (README "Benchmarks": the figures hold for a server sized for the data).
-POSTGRES_SETTINGS = ("shared_buffers", "effective_cache_size", "work_mem", "jit")
+POSTGRES_SETTINGS = ("shared_buffers", "effective_cache_size", "work_mem", "jit")  # jit: as the servers' sessions see it
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -275,7 +276,8 @@ def main(argv=None) -> int:
                 print("rolling up the report pre-aggregates ...", flush=True)
                 rollup_seconds = roll_up(url)
                 add_tail(url, args.entries, args.live, args.diners, last)
-        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1),
+                               **engine_options({"DATABASE_URL": url, "DB_POOL_SIZE": 2}))  # as the servers connect
         with engine.connect() as conn:  # the server's memory settings decide how much of the journal stays cached
             settings = {name: conn.exec_driver_sql(f"SHOW {name}").scalar() for name in POSTGRES_SETTINGS}
         timings = {}

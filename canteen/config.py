@@ -122,7 +122,12 @@ def engine_options(config) -> dict:
     (:mod:`canteen.db_setup`), so a restarted PostgreSQL costs no request and a busy one no round trip."""
     if config["DATABASE_URL"].startswith("sqlite"):
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_size": int(config["DB_POOL_SIZE"]), "max_overflow": 10}
+    options = {"pool_size": int(config["DB_POOL_SIZE"]), "max_overflow": 10}
+    if "options=" not in config["DATABASE_URL"]:
+        # PostgreSQL's JIT compiles any statement its planner costs high (a report over a month of the journal)
+        # before running it: 50-70 ms of compiling for a query that runs in 70 ms. None of ours gains from it.
+        options["connect_args"] = {"options": "-c jit=off"}
+    return options
 
 
 def _instance_secret(instance: Path) -> str:

@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import threading
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -22,8 +23,21 @@ from tests.world import World
 # Nothing a test starts may write into the work tree's instance folder.
 os.environ["CANTEEN_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="canteen-test-instance-")
 
+
+
+def _redis_url_of_this_worker(url: str) -> str:
+    """Tests flush their Redis database: under pytest-xdist each worker takes its own, the given database for
+    gw0 and the ones below it for gw1, gw2 ... (databases 15, 14 ... with the README's setting)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base - int(worker[2:])) % 16}"))
+
+
 PG_ADMIN_URL = os.environ.get("CANTEEN_TEST_POSTGRES_URL", "")
-REDIS_URL = os.environ.get("CANTEEN_TEST_REDIS_URL", "")
+REDIS_URL = _redis_url_of_this_worker(os.environ.get("CANTEEN_TEST_REDIS_URL", ""))
 _counter = itertools.count()
 
 
@@ -35,6 +49,25 @@ def pytest_sessionfinish(session, exitstatus):
         reporter.write_line(f"{len(skipped)} test(s) skipped under CANTEEN_REQUIRE_SERVICES=1: failing the run",
                             red=True)
         session.exitstatus = 1
+
+
+#: Tests that drive the machine's one pcscd (and hold its lock for their session): one worker runs them all.
+PCSCD_TESTS = ("tests/cardreader/", "tests/pos/test_pcsc_tap.py")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``--dist loadgroup``: every test its own unit of work, except the pcscd tests, which go to one worker
+    together. (xdist's own grouping by ``xdist_group`` marks renames node ids in a way pytest 9 ignores.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OnePcscd(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "pcscd" if nodeid.startswith(PCSCD_TESTS) else nodeid
+
+    return OnePcscd(config, log)
 
 
 def _migrate(url: str) -> None:

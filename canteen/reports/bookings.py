@@ -9,7 +9,7 @@ booking tally (bookings, bookings whose diner came, and different diners at a te
 department and category); the open days (a meal or a refund of one after the watermark, or a booking changed
 since the rollup) are counted in the database from the bookings and the journal.
 """
-from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from canteen.money import count
@@ -38,27 +38,29 @@ def _runs(days: list) -> list[tuple]:
 
 def _count(session: Session, filters: Filters, spans: list[tuple]) -> dict[tuple[int, int], dict[str, int]]:
     """Per (department id, period id): the figures over the `spans` (first, last day) from the bookings and the
-    journal (:func:`canteen.services.bookings.eaten_query`), counted in the database."""
+    journal (:func:`canteen.services.bookings.eaten_query`), counted in the database in one statement (the
+    meals eaten are read once, for both the diners who ate and the bookings they kept)."""
     b = MealBooking
     meals = union_all(*[eaten_query(start, end) for start, end in spans]).subquery()
-    eaten = select(*meals.c).distinct().subquery()  # one row per (person, day, meal period)
-    counts: dict[tuple[int, int], dict[str, int]] = {}
-    for department_id, period_id, meals in session.execute(_by_person(
-            select(Person.department_id, eaten.c.meal_period_id, func.count())
-            .join(Person, Person.id == eaten.c.person_id), filters, eaten.c.meal_period_id)
-            .group_by(Person.department_id, eaten.c.meal_period_id)):
-        counts[(department_id, period_id)] = {**dict.fromkeys(FIGURES, 0), "ate": int(meals)}
+    eaten = select(*meals.c).distinct().cte("eaten")  # one row per (person, day, meal period)
+    ate = _by_person(select(literal("ate"), Person.department_id, eaten.c.meal_period_id, func.count(), literal(0))
+                     .join(Person, Person.id == eaten.c.person_id), filters, eaten.c.meal_period_id
+                     ).group_by(Person.department_id, eaten.c.meal_period_id)
     in_spans = or_(*[b.day.between(start, end) for start, end in spans])
     came = case((eaten.c.person_id.is_not(None), 1), else_=0)
-    booked = _by_person(select(Person.department_id, b.meal_period_id, func.count(), func.sum(came))
+    booked = _by_person(select(literal("booked"), Person.department_id, b.meal_period_id, func.count(), func.sum(came))
                         .join(Person, Person.id == b.person_id)
                         .outerjoin(eaten, and_(eaten.c.person_id == b.person_id, eaten.c.business_date == b.day,
                                                eaten.c.meal_period_id == b.meal_period_id))
-                        .where(b.state == "booked", in_spans), filters, b.meal_period_id)
-    for department_id, period_id, bookings, eaten_too in session.execute(
-            booked.group_by(Person.department_id, b.meal_period_id)):
+                        .where(b.state == "booked", in_spans), filters, b.meal_period_id
+                        ).group_by(Person.department_id, b.meal_period_id)
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for part, department_id, period_id, number, eaten_too in session.execute(union_all(ate, booked)):
         row = counts.setdefault((department_id, period_id), dict.fromkeys(FIGURES, 0))
-        row["booked"], row["came"] = int(bookings), int(eaten_too or 0)
+        if part == "ate":
+            row["ate"] = int(number)
+        else:
+            row["booked"], row["came"] = int(number), int(eaten_too or 0)
     for row in counts.values():
         row["no_show"] = row["booked"] - row["came"]
         row["walk_in"] = row["ate"] - row["came"]
