@@ -143,6 +143,9 @@ def app(database_url):
     with app.app_context():
         yield app
         db.session.remove()
+        # The tap lane keeps its connection from one tap to the next when requests come one at a time (as
+        # gunicorn's sync workers send them, and lane_taps in the tests): give it back before the pool goes.
+        app.extensions["tap_lane"].release()
         db.engine.dispose()
 
 
