@@ -1,5 +1,4 @@
 """The kitchen page (厨房备餐): the headcount forecast ahead and how past forecasts did; the manager's calendar."""
-import re
 from datetime import date, timedelta
 
 from flask import abort, current_app, redirect, render_template, request, url_for
@@ -12,6 +11,7 @@ from admin.blueprint import bp
 from admin.security import READERS, WRITERS, requires
 from canteen.clock import local
 from canteen.extensions import db
+from canteen.forecast import read_basis
 from canteen.money import count
 from canteen.models import MealPeriod, utcnow
 from canteen.models.forecast import CalendarDay
@@ -26,27 +26,24 @@ from canteen.services.forecasts import (
 
 WEEKDAYS = {1: "星期一", 2: "星期二", 3: "星期三", 4: "星期四", 5: "星期五", 6: "星期六", 7: "星期日"}
 
-#: What a forecast rests on, as :func:`canteen.forecast.predict` stores it (a fixed form, not words to show).
-_MEDIAN = re.compile(r"weekday (\d) median ([\d.]+) x trend ([\d.]+)(?:; booked (\d+))?")
-_HOLIDAY = re.compile(r"holiday: median of (\d+) past holidays")
-_NOT_SERVED = re.compile(r"not served on weekday (\d)")
-
 
 def basis_text(basis: str | None) -> str:
-    """A forecast's basis in the page's language (shown when the pointer rests on the figure)."""
-    if not basis:
-        return ""
-    if found := _MEDIAN.fullmatch(basis):
+    """A forecast's basis (:func:`canteen.forecast.read_basis`) in the page's language (shown when the pointer
+    rests on the figure); a form it does not know is shown as stored."""
+    kind, values = read_basis(basis) or (None, {})
+    if kind == "median":
         text = gettext("%(weekday)s近几周中位数 %(median)s × 近两周趋势 %(trend)s",
-                       weekday=gettext(WEEKDAYS[int(found[1])]), median=found[2], trend=found[3])
-        return text + (gettext("；已报餐 %(booked)s 人", booked=count(int(found[4]))) if found[4] else "")
-    if found := _HOLIDAY.fullmatch(basis):
-        return gettext("节假日：过去 %(n)s 个节假日的中位数", n=found[1])
-    if found := _NOT_SERVED.fullmatch(basis):
-        return gettext("%(weekday)s不供应", weekday=gettext(WEEKDAYS[int(found[1])]))
-    if basis == "no history":
+                       weekday=gettext(WEEKDAYS[int(values["weekday"])]), median=values["median"],
+                       trend=values["trend"])
+        return text + (gettext("；已报餐 %(booked)s 人", booked=count(int(values["booked"])))
+                       if values["booked"] else "")
+    if kind == "holiday":
+        return gettext("节假日：过去 %(n)s 个节假日的中位数", n=values["n"])
+    if kind == "not_served":
+        return gettext("%(weekday)s不供应", weekday=gettext(WEEKDAYS[int(values["weekday"])]))
+    if kind == "no_history":
         return gettext("没有历史数据")
-    return basis
+    return basis or ""
 
 
 def _today() -> date:

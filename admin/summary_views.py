@@ -8,7 +8,7 @@ from admin.filters import parse_filters
 from admin.formatting import error_text
 from admin.report_views import REPORTS
 from admin.security import READERS, requires
-from admin.xlsx import download, export_name, lines_workbook
+from admin.xlsx import cell_value, download, export_name, lines_workbook
 from canteen.errors import DomainError
 from canteen.db_setup import reports_session
 from canteen.figures import all_definitions
@@ -85,7 +85,7 @@ def summary_export():
     except DomainError as exc:
         return Response(error_text(exc), status=400, mimetype="text/plain")
     lines = [("期间", f"{filters.start} 至 {filters.end}")]
-    lines += [(f"{f.label}（{f.unit}）", f.value if f.raw is None else f.raw / 100 if f.unit == "元" else f.raw)
-              for f in result["figures"]]
+    lines += [(f"{f.label}（{f.unit}）", f.value if f.raw is None else cell_value(f.raw, "fen") if f.unit == "元"
+               else f.raw) for f in result["figures"]]
     lines.append(("文字", result["text"]))
     return download(lines_workbook("食堂工作总结数据", lines), export_name("食堂工作总结", filters.start, filters.end))

@@ -155,5 +155,5 @@ def lines_workbook(title: str, lines: list[tuple[str, object]], sheet: str = "æ•
     return buffer.getvalue()
 
 
-__all__ = ["COUNT_FORMAT", "MIME", "MONEY_FORMAT", "download", "export_name", "frame", "lines_workbook",
+__all__ = ["COUNT_FORMAT", "MIME", "MONEY_FORMAT", "cell_value", "download", "export_name", "frame", "lines_workbook",
            "report_workbook", "sheet_title"]

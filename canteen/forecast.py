@@ -5,6 +5,7 @@ two weeks ran against their weekdays' medians), never below the meals already bo
 calendar decides what a day is: a holiday (节假日) is forecast from past holidays (none known: 0), and a
 swapped working day (调休上班, e.g. a Saturday) counts as the weekday it stands in for, in the history too.
 """
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
@@ -27,6 +28,32 @@ class Calendar:
         if day in self.holidays:
             return None
         return self.workdays.get(day, day.isoweekday())
+
+
+#: What a forecast rests on, as it is stored (a fixed form; pages word it through :func:`read_basis`).
+BASIS = {"median": "weekday {weekday} median {median} x trend {trend}", "booked": "; booked {booked}",
+         "holiday": "holiday: median of {n} past holidays", "not_served": "not served on weekday {weekday}",
+         "no_history": "no history"}
+
+
+def _pattern(form: str) -> str:
+    """A basis form as a regular expression, each ``{name}`` a number captured under that name."""
+    return re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[\\d.]+)", re.escape(form))
+
+
+#: Each kind of basis as read back; a median may end with what was booked.
+_BASIS_READ = {kind: re.compile(_pattern(form) + (f"(?:{_pattern(BASIS['booked'])})?" if kind == "median" else ""))
+               for kind, form in BASIS.items() if kind != "booked"}
+
+
+def read_basis(basis: str | None) -> tuple[str, dict[str, str]] | None:
+    """A stored basis as (kind, its values): ``("median", {"weekday": "1", "median": "101.5", "trend": "1.01",
+    "booked": None})``; None for a form this code does not know."""
+    for kind, pattern in _BASIS_READ.items():
+        found = pattern.fullmatch(basis or "")
+        if found:
+            return kind, found.groupdict()
+    return None
 
 
 @dataclass(frozen=True)
@@ -81,17 +108,17 @@ def predict(history: dict[date, int], day: date, calendar: Calendar, *, serves: 
     if weekday is None:
         past = [count for past_day, count in history.items() if past_day in calendar.holidays]
         expected = round(median(past)) if past else 0
-        return Prediction(max(expected, floor), f"holiday: median of {len(past)} past holidays")
+        return Prediction(max(expected, floor), BASIS["holiday"].format(n=len(past)))
     if not _served(weekday, serves):
-        return Prediction(floor, f"not served on weekday {weekday}")
+        return Prediction(floor, BASIS["not_served"].format(weekday=weekday))
     medians = weekday_medians(history, calendar, weeks=weeks)
     if weekday not in medians:
-        return Prediction(floor, "no history")
+        return Prediction(floor, BASIS["no_history"])
     factor = trend(history, calendar, medians)
     expected = round(medians[weekday] * factor)
-    basis = f"weekday {weekday} median {medians[weekday]:g} x trend {factor:.2f}"
+    basis = BASIS["median"].format(weekday=weekday, median=f"{medians[weekday]:g}", trend=f"{factor:.2f}")
     if booked is not None and booked > expected:
-        return Prediction(booked, f"{basis}; booked {booked}")
+        return Prediction(booked, basis + BASIS["booked"].format(booked=booked))
     return Prediction(expected, basis)
 
 

@@ -202,7 +202,6 @@ def compound_import(module: str, resource: str):
     return redirect(url_for("admin.compound_list", module=module, resource=resource))
 
 
-
 def _report(module: str, key: str):
     mod = _module(module)
     spec = mod.reports.get(key) or abort(404)

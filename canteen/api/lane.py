@@ -118,10 +118,10 @@ class TapLane:
             # context's session, as the route would; a server's request books on a connection of its own.
             try:
                 conn = None if shared else self._connection(environ)
-                session = db.session() if shared else CoreSession(conn, optimistic=_optimistic(conn))
             except Exception as exc:  # no database to connect to (a primary lost, say): the route answers 503
                 _note_fallback(exc)
                 return None
+            session = db.session() if shared else CoreSession(conn, optimistic=_optimistic(conn))
             try:
                 terminal = cached_terminal(code, key, session)
                 actor = actor_for(header, terminal, None)

@@ -8,7 +8,6 @@ has not stored, and pgBackRest's push, checksums, retention and parallel restore
 use. This module writes its configuration and runs its commands, for the tests and for the README's
 procedure (README "Point-in-time recovery"; ``deploy/pgbackrest/pgbackrest.conf`` is the production example).
 """
-import json
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -71,10 +70,6 @@ class Stanza:
         data.chmod(0o700)
         self.run("restore", f"--pg1-path={data}", "--type=time", f"--target={recovery_time(target)}",
                  "--target-action=promote", "--archive-mode=off")
-
-    def info(self) -> dict:
-        """The repository's backups and archive range (``pgbackrest info --output=json``), this stanza's."""
-        return json.loads(self.run("info", "--output=json"))[0]
 
 
 def recovery_time(moment: datetime) -> str:

@@ -61,6 +61,11 @@ def _count(session: Session, filters: Filters, spans: list[tuple]) -> dict[tuple
             row["ate"] = int(number)
         else:
             row["booked"], row["came"] = int(number), int(eaten_too or 0)
+    return _derived(counts)
+
+
+def _derived(counts: dict[tuple[int, int], dict[str, int]]) -> dict[tuple[int, int], dict[str, int]]:
+    """Each row with what follows from its counts: booked but did not come, came without booking."""
     for row in counts.values():
         row["no_show"] = row["booked"] - row["came"]
         row["walk_in"] = row["ate"] - row["came"]
@@ -102,10 +107,7 @@ def _tallied(session: Session, filters: Filters, days: list) -> dict[tuple[int, 
     for department_id, period_id, booked, came, ate in session.execute(
             query.group_by(k.department_id, k.meal_period_id)):
         add((department_id or None, period_id), booked=booked, came=came, ate=ate)
-    for row in counts.values():
-        row["no_show"] = row["booked"] - row["came"]
-        row["walk_in"] = row["ate"] - row["came"]
-    return counts
+    return _derived(counts)
 
 
 def _figures(session: Session, filters: Filters, cut: Cut) -> dict[tuple[int, int], dict[str, int]]:
@@ -147,6 +149,7 @@ def booking_report(session: Session, filters: Filters, cut: Cut = DIRECT) -> Rep
                  Column("came", "报餐已就餐", "int"), Column("no_show", "报餐未就餐", "int"),
                  Column("walk_in", "未报餐就餐", "int"), Column("ate", "就餐合计", "int")],
         rows=rows, totals=totals, chart=("label", "no_show"),
-        notes=[f"报餐 {count(totals['booked'])} 份，其中已就餐 {count(totals['came'])}、未就餐 {count(totals['no_show'])}；"
-               f"未报餐就餐 {count(totals['walk_in'])} 人次；就餐合计 {count(totals['ate'])} 人次（终端刷卡且未全额退款）。"],
+        notes=[f"报餐 {count(totals['booked'])} 份，其中已就餐 {count(totals['came'])}、"
+               f"未就餐 {count(totals['no_show'])}；未报餐就餐 {count(totals['walk_in'])} 人次；"
+               f"就餐合计 {count(totals['ate'])} 人次（终端刷卡且未全额退款）。"],
     )
